@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# wine-run.sh EXE [ARGS...] - runs a Windows program under Wine the way the
+# project's tests need: the prefix from setup.sh, quiet, and winhttp loaded
+# native-then-builtin so our DLL beside the program wins. WH_WINHTTP=b runs
+# the same program against Wine's builtin winhttp for comparison.
+# Exits 77 (ctest: skipped) for an i686 program when no 32-bit Wine exists.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+eval "$("$here/setup.sh" --env)"
+exe=$1
+shift
+if objdump -f "$exe" 2>/dev/null | grep -q 'file format pei-i386'; then
+    if [ ! -e /usr/lib/wine/wine ] && ! command -v wine32 >/dev/null 2>&1; then
+        echo "skipped: no 32-bit Wine on this machine" >&2
+        exit 77
+    fi
+fi
+export WINEPREFIX WINEDEBUG=${WINEDEBUG:--all}
+export WINEDLLOVERRIDES="winhttp=${WH_WINHTTP:-n,b};mscoree,mshtml="
+exec wine "$exe" "$@"

@@ -1,0 +1,238 @@
+/* winapi.c - Vista+ kernel32 functions resolved at run time, with XP/2003
+ * fallbacks (see winapi.h for the contract).
+ *
+ * Thread safety: wh_winapi_init may race with itself; every racer stores the
+ * same pointers, and g_ready is published with a full barrier after them, so
+ * a reader that sees g_ready == 1 sees the pointers too.
+ */
+#include "winapi.h"
+
+/* Our own spellings of the Vista types: with _WIN32_WINNT=0x0502 the SDK
+ * hides them, which is what keeps static imports of them out. Each matches
+ * the real prototype's ABI (one pointer per parameter, stdcall). */
+typedef void(WINAPI *fn_srw)(void **lock);
+typedef BOOL(WINAPI *fn_initonce_cb)(void **once, void *param, void **ctx);
+typedef BOOL(WINAPI *fn_initonce)(void **once, fn_initonce_cb cb, void *param, void **ctx);
+typedef ULONGLONG(WINAPI *fn_tick64)(void);
+typedef void(CALLBACK *fn_tp_simple)(void *instance, void *ctx);
+typedef BOOL(WINAPI *fn_trysubmit)(fn_tp_simple cb, void *ctx, void *env);
+
+static fn_srw p_InitializeSRWLock;
+static fn_srw p_AcquireSRWLockExclusive;
+static fn_srw p_ReleaseSRWLockExclusive;
+static fn_initonce p_InitOnceExecuteOnce;
+static fn_tick64 p_GetTickCount64;
+static fn_trysubmit p_TrySubmitThreadpoolCallback;
+
+static volatile LONG g_ready;
+static volatile LONG g_legacy;
+
+static void (*lookup(HMODULE m, const char *name))(void)
+{
+    /* The detour through void (*)(void) is the one cast gcc accepts
+     * between unrelated function pointer types without a warning. */
+    return m ? (void (*)(void))GetProcAddress(m, name) : NULL;
+}
+
+void wh_winapi_init(void)
+{
+    HMODULE k32;
+    fn_srw init, acq, rel;
+
+    if (InterlockedCompareExchange(&g_ready, 0, 0))
+        return;
+    k32 = g_legacy ? NULL : GetModuleHandleW(L"kernel32.dll");
+    init = (fn_srw)lookup(k32, "InitializeSRWLock");
+    acq = (fn_srw)lookup(k32, "AcquireSRWLockExclusive");
+    rel = (fn_srw)lookup(k32, "ReleaseSRWLockExclusive");
+    /* SRW locks are used only when all three exist: a half-resolved set
+     * would pair an SRW acquire with a critical-section release. */
+    if (!init || !acq || !rel)
+        init = acq = rel = NULL;
+    p_InitializeSRWLock = init;
+    p_AcquireSRWLockExclusive = acq;
+    p_ReleaseSRWLockExclusive = rel;
+    p_InitOnceExecuteOnce = (fn_initonce)lookup(k32, "InitOnceExecuteOnce");
+    p_GetTickCount64 = (fn_tick64)lookup(k32, "GetTickCount64");
+    p_TrySubmitThreadpoolCallback = (fn_trysubmit)lookup(k32, "TrySubmitThreadpoolCallback");
+    InterlockedExchange(&g_ready, 1);
+}
+
+static void ensure(void)
+{
+    if (!InterlockedCompareExchange(&g_ready, 0, 0))
+        wh_winapi_init();
+}
+
+void wh_winapi_use_legacy(int on)
+{
+    InterlockedExchange(&g_legacy, on ? 1 : 0);
+    InterlockedExchange(&g_ready, 0);
+    wh_winapi_init();
+}
+
+int wh_winapi_has_srw(void)
+{
+    ensure();
+    return p_InitializeSRWLock != NULL;
+}
+
+int wh_winapi_has_tick64(void)
+{
+    ensure();
+    return p_GetTickCount64 != NULL;
+}
+
+int wh_winapi_has_threadpool(void)
+{
+    ensure();
+    return p_TrySubmitThreadpoolCallback != NULL;
+}
+
+int wh_winapi_has_initonce(void)
+{
+    ensure();
+    return p_InitOnceExecuteOnce != NULL;
+}
+
+/* --- Locks ------------------------------------------------------------- */
+
+void wh_lock_init(struct wh_lock *l)
+{
+    ensure();
+    /* The lock remembers its kind, so wh_lock never has to ask which API
+     * the process uses; that makes a lock valid for its whole life. */
+    l->srw = p_InitializeSRWLock != NULL;
+    if (l->srw)
+        p_InitializeSRWLock(&l->u.srw);
+    else
+        InitializeCriticalSection(&l->u.cs);
+}
+
+void wh_lock_free(struct wh_lock *l)
+{
+    if (!l->srw)
+        DeleteCriticalSection(&l->u.cs);
+}
+
+void wh_lock(struct wh_lock *l)
+{
+    if (l->srw)
+        p_AcquireSRWLockExclusive(&l->u.srw);
+    else
+        EnterCriticalSection(&l->u.cs);
+}
+
+void wh_lock_release(struct wh_lock *l)
+{
+    if (l->srw)
+        p_ReleaseSRWLockExclusive(&l->u.srw);
+    else
+        LeaveCriticalSection(&l->u.cs);
+}
+
+/* --- One-time initialisation -------------------------------------------- */
+
+struct once_call {
+    BOOL (*fn)(void *ctx);
+    void *ctx;
+};
+
+static BOOL WINAPI once_trampoline(void **once, void *param, void **ctx)
+{
+    struct once_call *c = param;
+
+    (void)once;
+    (void)ctx;
+    return c->fn(c->ctx);
+}
+
+/* Fallback states of wh_once.state. */
+#define ONCE_NEW ((void *)0)
+#define ONCE_RUNNING ((void *)1)
+#define ONCE_DONE ((void *)2)
+
+BOOL wh_once(struct wh_once *once, BOOL (*fn)(void *ctx), void *ctx)
+{
+    ensure();
+    if (p_InitOnceExecuteOnce) {
+        struct once_call c = {fn, ctx};
+        return p_InitOnceExecuteOnce(&once->state, once_trampoline, &c, NULL);
+    }
+    for (;;) {
+        void *prev = InterlockedCompareExchangePointer(&once->state, ONCE_RUNNING, ONCE_NEW);
+        BOOL ok;
+
+        if (prev == ONCE_DONE)
+            return TRUE;
+        if (prev == ONCE_RUNNING) {
+            /* Initialisers here are short (a lock, a table); yielding
+             * beats building a wait object for a once-per-process event. */
+            Sleep(0);
+            continue;
+        }
+        ok = fn(ctx);
+        InterlockedExchangePointer(&once->state, ok ? ONCE_DONE : ONCE_NEW);
+        return ok;
+    }
+}
+
+/* --- Time --------------------------------------------------------------- */
+
+ULONGLONG wh_tick_extend(volatile LONGLONG *state, DWORD now32)
+{
+    for (;;) {
+        /* A plain 64-bit load tears on i686; a no-op CAS reads atomically. */
+        LONGLONG old = InterlockedCompareExchange64(state, 0, 0);
+        ULONGLONG cur = (ULONGLONG)old, next;
+        DWORD delta = now32 - (DWORD)cur; /* modulo 2^32: a wrap is just a step */
+
+        if (cur == 0)
+            next = now32; /* first reading */
+        else if (delta < 0x80000000u)
+            next = cur + delta;
+        else
+            return cur; /* a reading older than one another thread stored */
+        if (next == cur || InterlockedCompareExchange64(state, (LONGLONG)next, old) == old)
+            return next;
+    }
+}
+
+ULONGLONG wh_tick_ms(void)
+{
+    static volatile LONGLONG last;
+
+    ensure();
+    if (p_GetTickCount64)
+        return p_GetTickCount64();
+    return wh_tick_extend(&last, GetTickCount());
+}
+
+/* --- Thread pool -------------------------------------------------------- */
+
+static void CALLBACK tp_trampoline(void *instance, void *ctx)
+{
+    struct wh_work *w = ctx;
+
+    (void)instance;
+    w->run(w);
+}
+
+static DWORD WINAPI qui_trampoline(void *ctx)
+{
+    struct wh_work *w = ctx;
+
+    w->run(w);
+    return 0;
+}
+
+DWORD wh_pool_submit(struct wh_work *w)
+{
+    ensure();
+    if (p_TrySubmitThreadpoolCallback)
+        return p_TrySubmitThreadpoolCallback(tp_trampoline, w, NULL) ? ERROR_SUCCESS
+                                                                     : GetLastError();
+    /* XP-era pool. WT_EXECUTEDEFAULT: our work items are short
+     * (non-blocking socket steps), so no long-function hint. */
+    return QueueUserWorkItem(qui_trampoline, w, WT_EXECUTEDEFAULT) ? ERROR_SUCCESS : GetLastError();
+}
