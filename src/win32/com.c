@@ -9,13 +9,13 @@
 #include <objbase.h>
 #include <olectl.h>
 
-/* Nothing of ours is alive that COM could unload under: no objects are
- * handed out yet. Once WinHttpRequest exists, and once handles may hold
- * callbacks into this DLL, this must return S_FALSE while any object or
- * handle lives (wh_obj_count() in handle.h). */
+#include "handle.h"
+
+/* A live handle may still call back into this DLL (callbacks, timers),
+ * so unloading is only safe once every object is gone. */
 STDAPI DllCanUnloadNow(void)
 {
-    return S_OK;
+    return wh_obj_count() ? S_FALSE : S_OK;
 }
 
 STDAPI DllGetClassObject(REFCLSID rclsid, REFIID riid, LPVOID *ppv)

@@ -11,12 +11,10 @@
  * Nothing here allocates, so the WinHttpFree* functions only clear the
  * structure; they must never free what the application owns.
  *
- * The resolver/session-based functions need a handle, and no handle can
- * exist until WinHttpOpen is implemented (issue 3): they fail with
- * ERROR_INVALID_HANDLE, the first check every handle-taking API makes.
+ * The session- and resolver-based functions check their handle first, as
+ * every handle-taking API does, then give the same "nothing" answers.
  */
-#include <windows.h>
-#include <winhttp.h>
+#include "handle.h"
 
 /* The one exit of the BOOL exports: last error set, 0 on success. */
 static BOOL finish(DWORD err)
@@ -113,93 +111,119 @@ VOID WINAPI WinHttpFreeProxySettings(WINHTTP_PROXY_SETTINGS *settings)
 
 /* --- functions that need a session or resolver handle -------------------- */
 
+/* Handle first, then its kind (exports.md §4). */
+static DWORD check_handle(HINTERNET h, DWORD type)
+{
+    DWORD err = ERROR_SUCCESS;
+    struct wh_obj *o = wh_handle_grab(h, type, &err);
+
+    if (o)
+        wh_obj_release(o);
+    return err;
+}
+
 BOOL WINAPI WinHttpGetProxyForUrl(HINTERNET session, LPCWSTR url,
                                   WINHTTP_AUTOPROXY_OPTIONS *options, WINHTTP_PROXY_INFO *info)
 {
-    (void)session;
-    (void)url;
-    (void)options;
-    (void)info;
-    return finish(ERROR_INVALID_HANDLE);
+    DWORD err = check_handle(session, WINHTTP_HANDLE_TYPE_SESSION);
+
+    if (err)
+        return finish(err);
+    if (!url || !*url || !options || !info)
+        return finish(ERROR_INVALID_PARAMETER);
+    /* exports.md §5: detection needs its flags, a script URL needs a URL. */
+    if ((options->dwFlags & WINHTTP_AUTOPROXY_AUTO_DETECT) && !options->dwAutoDetectFlags)
+        return finish(ERROR_INVALID_PARAMETER);
+    if ((options->dwFlags & WINHTTP_AUTOPROXY_CONFIG_URL) && !options->lpszAutoConfigUrl)
+        return finish(ERROR_INVALID_PARAMETER);
+    /* No PAC engine yet: a script cannot be fetched, nothing is detected. */
+    if (options->dwFlags & WINHTTP_AUTOPROXY_CONFIG_URL)
+        return finish(ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT);
+    return finish(ERROR_WINHTTP_AUTODETECTION_FAILED);
 }
 
+/* Resolver handles are never created (WinHttpCreateProxyResolver is not
+ * supported), so these only tell a bad handle from a wrong kind. */
 DWORD WINAPI WinHttpGetProxyForUrlEx(HINTERNET resolver, PCWSTR url,
                                      WINHTTP_AUTOPROXY_OPTIONS *options, DWORD_PTR context)
 {
-    (void)resolver;
     (void)url;
     (void)options;
     (void)context;
-    return ERROR_INVALID_HANDLE;
+    return check_handle(resolver, WINHTTP_HANDLE_TYPE_PROXY_RESOLVER);
 }
 
 DWORD WINAPI WinHttpGetProxyForUrlEx2(HINTERNET resolver, PCWSTR url,
                                       WINHTTP_AUTOPROXY_OPTIONS *options, DWORD selection_len,
                                       BYTE *selection, DWORD_PTR context)
 {
-    (void)resolver;
     (void)url;
     (void)options;
     (void)selection_len;
     (void)selection;
     (void)context;
-    return ERROR_INVALID_HANDLE;
+    return check_handle(resolver, WINHTTP_HANDLE_TYPE_PROXY_RESOLVER);
 }
 
 DWORD WINAPI WinHttpGetProxyResult(HINTERNET resolver, WINHTTP_PROXY_RESULT *result)
 {
-    (void)resolver;
     (void)result;
-    return ERROR_INVALID_HANDLE;
+    return check_handle(resolver, WINHTTP_HANDLE_TYPE_PROXY_RESOLVER);
 }
 
 DWORD WINAPI WinHttpGetProxyResultEx(HINTERNET resolver, WINHTTP_PROXY_RESULT_EX *result)
 {
-    (void)resolver;
     (void)result;
-    return ERROR_INVALID_HANDLE;
+    return check_handle(resolver, WINHTTP_HANDLE_TYPE_PROXY_RESOLVER);
 }
 
 DWORD WINAPI WinHttpCreateProxyResolver(HINTERNET session, HINTERNET *resolver)
 {
-    (void)session;
+    DWORD err = check_handle(session, WINHTTP_HANDLE_TYPE_SESSION);
+
     (void)resolver;
-    return ERROR_INVALID_HANDLE;
+    return err ? err : ERROR_NOT_SUPPORTED; /* the stub exports.md §1 allows */
 }
 
 DWORD WINAPI WinHttpResetAutoProxy(HINTERNET session, DWORD flags)
 {
-    (void)session;
     (void)flags;
-    return ERROR_INVALID_HANDLE;
+    return check_handle(session, WINHTTP_HANDLE_TYPE_SESSION); /* no cache to flush */
 }
 
 DWORD WINAPI WinHttpGetProxySettingsVersion(HINTERNET session, DWORD *version)
 {
-    (void)session;
-    (void)version;
-    return ERROR_INVALID_HANDLE;
+    DWORD err = check_handle(session, WINHTTP_HANDLE_TYPE_SESSION);
+
+    if (err)
+        return err;
+    if (!version)
+        return ERROR_INVALID_PARAMETER;
+    *version = 0; /* settings never change: nothing is stored */
+    return ERROR_SUCCESS;
 }
 
 DWORD WINAPI WinHttpReadProxySettings(HINTERNET session, PCWSTR connection, BOOL fallback_default,
                                       BOOL set_autodiscover, DWORD *version, BOOL *default_returned,
                                       WINHTTP_PROXY_SETTINGS *settings)
 {
-    (void)session;
+    DWORD err = check_handle(session, WINHTTP_HANDLE_TYPE_SESSION);
+
     (void)connection;
     (void)fallback_default;
     (void)set_autodiscover;
     (void)version;
     (void)default_returned;
     (void)settings;
-    return ERROR_INVALID_HANDLE;
+    return err ? err : ERROR_NOT_SUPPORTED;
 }
 
 DWORD WINAPI WinHttpWriteProxySettings(HINTERNET session, BOOL force_update,
                                        WINHTTP_PROXY_SETTINGS *settings)
 {
-    (void)session;
+    DWORD err = check_handle(session, WINHTTP_HANDLE_TYPE_SESSION);
+
     (void)force_update;
     (void)settings;
-    return ERROR_INVALID_HANDLE;
+    return err ? err : ERROR_NOT_SUPPORTED;
 }

@@ -467,10 +467,19 @@ static void test_no_handle_creators(void **state)
     wchar_t url[64];
     DWORD len;
 
+    HINTERNET session;
+
     (void)state;
+    /* WinHttpOpen is real now: a session, last error 0 (async-model.md §1),
+     * and a handle the other exports accept. */
     SetLastError(STALE);
-    assert_null(WinHttpOpen(L"test", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0));
-    assert_int_equal(GetLastError(), ERROR_CALL_NOT_IMPLEMENTED);
+    session = WinHttpOpen(L"test", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    assert_non_null(session);
+    assert_int_equal(GetLastError(), ERROR_SUCCESS);
+    assert_true(WinHttpCloseHandle(session));
+    SetLastError(STALE);
+    assert_false(WinHttpCloseHandle(session));
+    assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
     fill(uc);
     uc.dwStructSize = sizeof(uc);
     SetLastError(STALE);
