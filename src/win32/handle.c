@@ -160,6 +160,7 @@ struct wh_obj *wh_handle_grab(HINTERNET h, DWORD type, DWORD *err)
         *err = ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
         return NULL;
     }
+    *err = ERROR_SUCCESS;
     return o;
 }
 

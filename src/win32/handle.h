@@ -60,9 +60,10 @@ DWORD wh_obj_register(struct wh_obj *o, DWORD type, struct wh_obj *parent,
 /* Undoes the preparation of an object wh_obj_register refused. */
 void wh_obj_abandon(struct wh_obj *o);
 
-/* Looks up |h|. Returns the object with one more reference, or NULL with
- * *err = ERROR_INVALID_HANDLE (not a live handle) or, when |type| is not 0
- * and differs, ERROR_WINHTTP_INCORRECT_HANDLE_TYPE. */
+/* Looks up |h|. Returns the object with one more reference and *err =
+ * ERROR_SUCCESS, or NULL with *err = ERROR_INVALID_HANDLE (not a live
+ * handle) or, when |type| is not 0 and differs,
+ * ERROR_WINHTTP_INCORRECT_HANDLE_TYPE. */
 struct wh_obj *wh_handle_grab(HINTERNET h, DWORD type, DWORD *err);
 
 void wh_obj_grab(struct wh_obj *o);
