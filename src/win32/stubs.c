@@ -2,8 +2,6 @@
  *
  * Each fails cleanly, the way the real function fails for a request it
  * cannot serve, after the same handle and parameter checks:
- *   - WinHttpCrackUrl, WinHttpCreateUrl: ERROR_CALL_NOT_IMPLEMENTED (120)
- *     until url.c lands;
  *   - authentication: no challenge is ever parsed, so WinHttpQueryAuthSchemes
  *     answers as native does before a 401 (ERROR_INVALID_OPERATION), and
  *     WinHttpSetCredentials refuses with ERROR_NOT_SUPPORTED rather than
@@ -16,24 +14,6 @@ static BOOL fail(DWORD err)
 {
     SetLastError(err);
     return FALSE;
-}
-
-BOOL WINAPI WinHttpCrackUrl(LPCWSTR url, DWORD len, DWORD flags, LPURL_COMPONENTS components)
-{
-    (void)url;
-    (void)len;
-    (void)flags;
-    (void)components;
-    return fail(ERROR_CALL_NOT_IMPLEMENTED);
-}
-
-BOOL WINAPI WinHttpCreateUrl(LPURL_COMPONENTS components, DWORD flags, LPWSTR url, LPDWORD len)
-{
-    (void)components;
-    (void)flags;
-    (void)url;
-    (void)len;
-    return fail(ERROR_CALL_NOT_IMPLEMENTED);
 }
 
 BOOL WINAPI WinHttpCheckPlatform(void)

@@ -263,7 +263,8 @@ static DWORD parse_scheme(const WCHAR *url, size_t len, struct cracked *c, size_
 
     while (i < len && scheme_char(url[i]))
         i++;
-    if (i == 0 || i == len || url[i] != L':' || !((url[0] | 0x20) >= L'a' && (url[0] | 0x20) <= L'z'))
+    if (i == 0 || i == len || url[i] != L':' ||
+        !((url[0] | 0x20) >= L'a' && (url[0] | 0x20) <= L'z'))
         return ERROR_WINHTTP_UNRECOGNIZED_SCHEME;
     c->scheme_name.p = url;
     c->scheme_name.n = i;
@@ -348,8 +349,7 @@ static DWORD fill(const struct slot *sl)
     return ERROR_SUCCESS;
 }
 
-static void make_slots(URL_COMPONENTS *uc, const struct cracked *c, DWORD flags,
-                       struct slot sl[6])
+static void make_slots(URL_COMPONENTS *uc, const struct cracked *c, DWORD flags, struct slot sl[6])
 {
     int esc = (flags & ICU_ESCAPE) != 0;
     int dec = !esc && (flags & ICU_DECODE);
@@ -412,8 +412,8 @@ BOOL WINAPI WinHttpCrackUrl(LPCWSTR url, DWORD len, DWORD flags, LPURL_COMPONENT
 
 struct parts {
     struct span scheme, host, user, pass, path, extra;
-    int bracket;          /* IPv6 literal given without brackets */
-    INTERNET_PORT port;   /* 0: omitted */
+    int bracket;        /* IPv6 literal given without brackets */
+    INTERNET_PORT port; /* 0: omitted */
 };
 
 /* Length 0 means NUL-terminated; otherwise at most that many characters,

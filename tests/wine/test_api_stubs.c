@@ -463,10 +463,6 @@ static void test_check_platform(void **state)
 
 static void test_no_handle_creators(void **state)
 {
-    URL_COMPONENTS uc;
-    wchar_t url[64];
-    DWORD len;
-
     HINTERNET session;
 
     (void)state;
@@ -480,22 +476,6 @@ static void test_no_handle_creators(void **state)
     SetLastError(STALE);
     assert_false(WinHttpCloseHandle(session));
     assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
-    fill(uc);
-    uc.dwStructSize = sizeof(uc);
-    SetLastError(STALE);
-    assert_false(WinHttpCrackUrl(L"http://example.com/", 0, 0, &uc));
-    assert_int_equal(GetLastError(), ERROR_CALL_NOT_IMPLEMENTED);
-    assert_int_equal(uc.dwStructSize, sizeof(uc));
-    assert_true(all_bytes((char *)&uc + sizeof(uc.dwStructSize), sizeof(uc) - sizeof(DWORD), FILL));
-    memset(&uc, 0, sizeof(uc));
-    uc.dwStructSize = sizeof(uc);
-    fill(url);
-    len = 64;
-    SetLastError(STALE);
-    assert_false(WinHttpCreateUrl(&uc, 0, url, &len));
-    assert_int_equal(GetLastError(), ERROR_CALL_NOT_IMPLEMENTED);
-    assert_int_equal(len, 64);
-    assert_filled(url);
 }
 
 /* BOOL stub: FALSE with ERROR_INVALID_HANDLE. */
