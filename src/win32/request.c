@@ -8,7 +8,6 @@
 
 #include <openssl/sha.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "rand.h"
 #include "strutil.h"
@@ -165,6 +164,22 @@ static unsigned short port_of(struct wh_request *r)
     return (r->open_flags & WINHTTP_FLAG_SECURE) ? DEFAULT_HTTPS_PORT : DEFAULT_HTTP_PORT;
 }
 
+/* Writes |v| in decimal at |dst| with a NUL. (swprintf would pull mingw's
+ * whole wide printf engine into the DLL for two numbers.) */
+static void format_decimal(WCHAR *dst, unsigned long v)
+{
+    WCHAR tmp[24];
+    int n = 0;
+
+    do {
+        tmp[n++] = (WCHAR)(L'0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *dst++ = tmp[--n];
+    *dst = 0;
+}
+
 /* Host, User-Agent, Content-Length and, for an upgrade, the RFC 6455 §4.1
  * headers with a fresh key. An application's own Host or User-Agent wins. */
 static DWORD add_automatic_headers(struct wh_request *r)
@@ -180,15 +195,17 @@ static DWORD add_automatic_headers(struct wh_request *r)
 
     if (!err && !wh_headers_get(&r->headers, L"Host", 0)) {
         wcscpy(host, c->host);
-        if (!default_port)
-            swprintf(host + wcslen(host), 8, L":%u", port);
+        if (!default_port) {
+            wcscat(host, L":");
+            format_decimal(host + wcslen(host), port);
+        }
         err = wh_headers_set(&r->headers, L"Host", host);
     }
     wh_free(host);
     if (!err && s->agent && *s->agent && !wh_headers_get(&r->headers, L"User-Agent", 0))
         err = wh_headers_set(&r->headers, L"User-Agent", s->agent);
     if (!err && (r->total_len || (wcscmp(r->verb, L"GET") && wcscmp(r->verb, L"HEAD")))) {
-        swprintf(buf, 64, L"%lu", (unsigned long)r->total_len);
+        format_decimal(buf, r->total_len);
         err = wh_headers_set(&r->headers, L"Content-Length", buf);
     }
     if (!err && r->upgrade) {
