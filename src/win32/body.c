@@ -157,6 +157,22 @@ static DWORD read_body(struct wh_request *r, char *buf, size_t len, size_t *tota
     return err;
 }
 
+BOOL wh_body_discard(struct wh_request *r, size_t limit)
+{
+    char sink[2048];
+    size_t n;
+
+    if (r->framing == HTTP1_BODY_UNTIL_CLOSE ||
+        (r->framing == HTTP1_BODY_LENGTH && r->body_left > limit))
+        return FALSE;
+    while (!r->body_done && limit) {
+        if (read_body(r, sink, limit < sizeof(sink) ? limit : sizeof(sink), &n) || !n)
+            break;
+        limit -= n;
+    }
+    return r->body_done && !r->conn;
+}
+
 static BOOL finish(struct wh_request *r, DWORD err)
 {
     if (r)

@@ -25,7 +25,7 @@ struct wh_session {
     WCHAR *proxy, *bypass;    /* immutable; may be NULL */
     struct wh_timeouts timeouts;
     DWORD ws_recv_buf, ws_send_buf; /* WEB_SOCKET_*_BUFFER_SIZE, copied at OpenRequest */
-    DWORD redirect_policy;
+    DWORD redirect_policy, max_redirects; /* copied at OpenRequest */
     DWORD secure_protocols;
     HANDLE unload_event;      /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT, or NULL */
 };

@@ -118,7 +118,13 @@ static DWORD query_locked(struct wh_obj *o, DWORD option, void *buf, DWORD *len)
             return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
         return put_string(buf, len, ((struct wh_session *)o)->agent);
     case WINHTTP_OPTION_REDIRECT_POLICY:
+        if (o->type == WINHTTP_HANDLE_TYPE_REQUEST)
+            return put_dword(buf, len, ((struct wh_request *)o)->redirect_policy);
         return put_dword(buf, len, wh_session_of(o)->redirect_policy);
+    case WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS:
+        if (o->type == WINHTTP_HANDLE_TYPE_REQUEST)
+            return put_dword(buf, len, ((struct wh_request *)o)->max_redirects);
+        return put_dword(buf, len, wh_session_of(o)->max_redirects);
     case WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE:
     case WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE:
         if (!(wsbuf = ws_buffer_field(o, option)))
@@ -163,7 +169,7 @@ BOOL WINAPI WinHttpQueryOption(HINTERNET h, DWORD option, LPVOID buf, LPDWORD le
 static DWORD set_request_only(struct wh_obj *o, DWORD option, const void *buf, DWORD len)
 {
     struct wh_request *r = (struct wh_request *)o;
-    DWORD v;
+    DWORD v, err;
 
     if (o->type != WINHTTP_HANDLE_TYPE_REQUEST)
         return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
@@ -177,7 +183,9 @@ static DWORD set_request_only(struct wh_obj *o, DWORD option, const void *buf, D
         return (r->open_flags & WINHTTP_FLAG_SECURE) ? ERROR_SUCCESS
                                                      : ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     default: /* DISABLE_FEATURE */
-        return dword_arg(buf, len, &v);
+        if (!(err = dword_arg(buf, len, &v)) && (v & WINHTTP_DISABLE_REDIRECTS))
+            r->no_redirects = TRUE;
+        return err;
     }
 }
 
@@ -234,6 +242,16 @@ static DWORD set_locked(struct wh_obj *o, DWORD option, const void *buf, DWORD l
             return ERROR_INVALID_PARAMETER;
         if (o->type == WINHTTP_HANDLE_TYPE_SESSION)
             ((struct wh_session *)o)->redirect_policy = v;
+        else if (o->type == WINHTTP_HANDLE_TYPE_REQUEST)
+            ((struct wh_request *)o)->redirect_policy = v;
+        return ERROR_SUCCESS;
+    case WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS:
+        if ((err = dword_arg(buf, len, &v)))
+            return err;
+        if (o->type == WINHTTP_HANDLE_TYPE_SESSION)
+            ((struct wh_session *)o)->max_redirects = v;
+        else if (o->type == WINHTTP_HANDLE_TYPE_REQUEST)
+            ((struct wh_request *)o)->max_redirects = v;
         return ERROR_SUCCESS;
     case WINHTTP_OPTION_SECURE_PROTOCOLS:
         if (o->type != WINHTTP_HANDLE_TYPE_SESSION)
@@ -258,7 +276,6 @@ static DWORD set_locked(struct wh_obj *o, DWORD option, const void *buf, DWORD l
         return (!buf || !len) ? ERROR_INVALID_PARAMETER : ERROR_SUCCESS;
     case WINHTTP_OPTION_ASSURED_NON_BLOCKING_CALLBACKS:
     case WINHTTP_OPTION_CONNECT_RETRIES:
-    case WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS:
     case WINHTTP_OPTION_MAX_CONNS_PER_SERVER:
     case WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER:
     case WINHTTP_OPTION_DECOMPRESSION:

@@ -16,6 +16,7 @@
 
 #define DEFAULT_HTTP_PORT 80
 #define DEFAULT_HTTPS_PORT 443
+#define REDIRECT_BODY_MAX 65536 /* a longer 3xx body costs the connection, not the time */
 
 /* ---- objects ------------------------------------------------------------ */
 
@@ -46,7 +47,7 @@ static void request_destroy(struct wh_obj *o)
     wh_response_free(&r->resp);
     wh_free(r->head);
     wh_free(r->verb);
-    wh_free(r->path);
+    wh_target_free(&r->target);
     wh_free(r->version);
     wh_free(r);
 }
@@ -100,16 +101,24 @@ HINTERNET WINAPI WinHttpOpenRequest(HINTERNET connect, LPCWSTR verb, LPCWSTR obj
         return finish(parent, ERROR_NOT_ENOUGH_MEMORY), NULL;
     /* NULL verb is GET; NULL or empty object is "/" (exports.md §5). */
     r->verb = wh_wcsdup(verb && *verb ? verb : L"GET");
-    r->path = wh_wcsdup(object && *object ? object : L"/");
     r->version = wh_wcsdup(version && *version ? version : L"HTTP/1.1");
     r->open_flags = flags;
+    r->target.path = wh_wcsdup(object && *object ? object : L"/");
+    r->target.host = wh_wcsdup(((struct wh_connect *)parent)->host);
+    r->target.secure = (flags & WINHTTP_FLAG_SECURE) != 0;
+    r->target.port = ((struct wh_connect *)parent)->port;
+    if (!r->target.port)
+        r->target.port = r->target.secure ? DEFAULT_HTTPS_PORT : DEFAULT_HTTP_PORT;
     s = wh_session_of(parent);
     EnterCriticalSection(&s->obj.lock);
     r->timeouts = s->timeouts;
     r->ws_recv_buf = s->ws_recv_buf;
     r->ws_send_buf = s->ws_send_buf;
+    r->redirect_policy = s->redirect_policy;
+    r->max_redirects = s->max_redirects;
     LeaveCriticalSection(&s->obj.lock);
-    err = (!r->verb || !r->path || !r->version) ? ERROR_NOT_ENOUGH_MEMORY : ERROR_SUCCESS;
+    err = (!r->verb || !r->target.path || !r->target.host || !r->version) ? ERROR_NOT_ENOUGH_MEMORY
+                                                                          : ERROR_SUCCESS;
     if (!err && referrer && *referrer)
         err = wh_headers_set(&r->headers, L"Referer", referrer);
     if (!err)
@@ -150,20 +159,6 @@ static void end(struct wh_request *r)
 
 /* ---- sending ---------------------------------------------------------- */
 
-static struct wh_connect *connect_of(struct wh_request *r)
-{
-    return (struct wh_connect *)r->obj.parent;
-}
-
-static unsigned short port_of(struct wh_request *r)
-{
-    unsigned short port = connect_of(r)->port;
-
-    if (port)
-        return port;
-    return (r->open_flags & WINHTTP_FLAG_SECURE) ? DEFAULT_HTTPS_PORT : DEFAULT_HTTP_PORT;
-}
-
 /* Writes |v| in decimal at |dst| with a NUL. (swprintf would pull mingw's
  * whole wide printf engine into the DLL for two numbers.) */
 static void format_decimal(WCHAR *dst, unsigned long v)
@@ -185,21 +180,20 @@ static void format_decimal(WCHAR *dst, unsigned long v)
 static DWORD add_automatic_headers(struct wh_request *r)
 {
     WCHAR buf[64];
-    struct wh_connect *c = connect_of(r);
     struct wh_session *s = wh_session_of(&r->obj);
-    unsigned short port = port_of(r);
-    BOOL default_port = port == ((r->open_flags & WINHTTP_FLAG_SECURE) ? DEFAULT_HTTPS_PORT
-                                                                       : DEFAULT_HTTP_PORT);
-    WCHAR *host = wh_alloc((wcslen(c->host) + 8) * sizeof(WCHAR));
+    unsigned short port = r->target.port;
+    BOOL default_port = port == (r->target.secure ? DEFAULT_HTTPS_PORT : DEFAULT_HTTP_PORT);
+    WCHAR *host = wh_alloc((wcslen(r->target.host) + 8) * sizeof(WCHAR));
     DWORD err = host ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
 
     if (!err && !wh_headers_get(&r->headers, L"Host", 0)) {
-        wcscpy(host, c->host);
+        wcscpy(host, r->target.host);
         if (!default_port) {
             wcscat(host, L":");
             format_decimal(host + wcslen(host), port);
         }
         err = wh_headers_set(&r->headers, L"Host", host);
+        r->host_auto = TRUE;
     }
     wh_free(host);
     if (!err && s->agent && *s->agent && !wh_headers_get(&r->headers, L"User-Agent", 0))
@@ -253,6 +247,19 @@ static void ev_connected(void *ctx, const WCHAR *addr)
               (DWORD)((wcslen(addr) + 1) * sizeof(WCHAR)));
 }
 
+/* The request head from the current verb, target and headers. */
+static DWORD build_head(struct wh_request *r)
+{
+    DWORD err = add_automatic_headers(r);
+
+    wh_free(r->head);
+    r->head = NULL;
+    if (!err && !(r->head = wh_request_head(r->verb, r->target.path, r->version, &r->headers,
+                                            &r->head_len)))
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    return err;
+}
+
 /* Opens (or takes from the pool) a connection and writes head + optional. */
 static DWORD transmit(struct wh_request *r, BOOL fresh)
 {
@@ -260,19 +267,19 @@ static DWORD transmit(struct wh_request *r, BOOL fresh)
     struct wh_conn *conn;
     DWORD err, sent;
 
-    if (r->open_flags & WINHTTP_FLAG_SECURE)
+    if (r->target.secure)
         return ERROR_NOT_SUPPORTED; /* TLS comes with the OpenSSL stream */
     if (fresh) {
         /* A retry must not get another pooled connection the server may
          * have dropped as well. */
-        err = wh_conn_open(connect_of(r)->host, port_of(r), FALSE, r->timeouts.connect, &ev,
+        err = wh_conn_open(r->target.host, r->target.port, FALSE, r->timeouts.connect, &ev,
                            &r->conn_reused, &conn);
         if (!err && r->conn_reused) {
             wh_conn_free(conn);
             return transmit(r, TRUE);
         }
     } else {
-        err = wh_conn_open(connect_of(r)->host, port_of(r), FALSE, r->timeouts.connect, &ev,
+        err = wh_conn_open(r->target.host, r->target.port, FALSE, r->timeouts.connect, &ev,
                            &r->conn_reused, &conn);
     }
     if (err)
@@ -337,10 +344,7 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET h, LPCWSTR headers, DWORD headers_len, 
                              WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE);
     r->total_len = total_len > optional_len ? total_len : optional_len;
     if (!err)
-        err = add_automatic_headers(r);
-    if (!err && !(r->head = wh_request_head(r->verb, r->path, r->version, &r->headers,
-                                            &r->head_len)))
-        err = ERROR_NOT_ENOUGH_MEMORY;
+        err = build_head(r);
     r->optional = optional;
     r->optional_len = optional_len;
     if (!err)
@@ -482,25 +486,107 @@ static void body_finished(struct wh_request *r)
     }
 }
 
+/* Points the request at |next| (taking its strings) with |verb|, drops the
+ * body when the verb changed, and forgets headers that belonged to the old
+ * target or body so build_head redoes them. */
+static DWORD retarget(struct wh_request *r, struct wh_target *next, const WCHAR *verb)
+{
+    WCHAR *new_verb = verb == r->verb ? NULL : wh_wcsdup(verb);
+    DWORD err = (verb != r->verb && !new_verb) ? ERROR_NOT_ENOUGH_MEMORY : ERROR_SUCCESS;
+
+    EnterCriticalSection(&r->obj.lock);
+    if (!err) {
+        wh_target_free(&r->target);
+        r->target = *next;
+        memset(next, 0, sizeof(*next));
+        if (new_verb) {
+            wh_free(r->verb);
+            r->verb = new_verb;
+            r->total_len = r->optional_len = 0;
+        }
+        if (r->host_auto)
+            wh_headers_add(&r->headers, L"Host:", (DWORD)-1, WINHTTP_ADDREQ_FLAG_REPLACE);
+        r->host_auto = FALSE;
+        wh_headers_add(&r->headers, L"Content-Length:", (DWORD)-1, WINHTTP_ADDREQ_FLAG_REPLACE);
+        wh_response_free(&r->resp);
+        r->have_response = FALSE;
+    }
+    LeaveCriticalSection(&r->obj.lock);
+    return err;
+}
+
+/* Decides on the 3xx just taken (redirect.h); when it is to be followed,
+ * sends the request to its new target. *again tells the caller to take
+ * the next response. */
+static DWORD redirect_step(struct wh_request *r, DWORD *hops, BOOL *again)
+{
+    DWORD status = (DWORD)r->resp.parsed.status, err;
+    const WCHAR *verb = wh_redirect_verb(status, r->verb);
+    const struct http1_header *loc;
+    struct wh_target next;
+    BOOL follow;
+    WCHAR *url;
+
+    *again = FALSE;
+    if (!wh_redirect_status(status) || r->no_redirects)
+        return ERROR_SUCCESS;
+    /* A 307/308 must resend the body, which SendRequest only borrowed. */
+    if (verb == r->verb && r->total_len)
+        return ERROR_SUCCESS;
+    if (!(loc = http1_find_header(&r->resp.parsed, "Location", 0)))
+        return ERROR_SUCCESS;
+    err = wh_redirect_resolve(&r->target, loc->value, loc->value_len, r->redirect_policy,
+                              &follow, &next, &url);
+    if (err || !follow)
+        return err;
+    if (++*hops > r->max_redirects) {
+        wh_target_free(&next);
+        wh_free(url);
+        return ERROR_WINHTTP_REDIRECT_FAILED;
+    }
+    wh_notify(&r->obj, WINHTTP_CALLBACK_STATUS_REDIRECT, url,
+              (DWORD)((wcslen(url) + 1) * sizeof(WCHAR)));
+    wh_free(url);
+    if (r->conn && !wh_body_discard(r, REDIRECT_BODY_MAX)) {
+        EnterCriticalSection(&r->obj.lock);
+        drop_conn(r, FALSE);
+        LeaveCriticalSection(&r->obj.lock);
+    }
+    err = retarget(r, &next, verb);
+    wh_target_free(&next);
+    if (!err)
+        err = build_head(r);
+    if (!err)
+        err = transmit(r, FALSE);
+    *again = !err;
+    return err;
+}
+
 static DWORD receive_response(struct wh_request *r)
 {
-    DWORD err;
+    DWORD err, hops = 0;
+    BOOL again;
 
     if (r->state == RQ_SENDING && r->body_sent >= r->total_len)
         r->state = RQ_SENT;
     if (r->state != RQ_SENT)
         return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    err = receive_with_retry(r);
+    do {
+        if (!(err = receive_with_retry(r))) {
+            r->state = RQ_RESPONSE;
+            if (r->body_done)
+                body_finished(r);
+            err = redirect_step(r, &hops, &again);
+        }
+    } while (!err && again);
     if (err) {
+        r->state = RQ_SENT;
         EnterCriticalSection(&r->obj.lock);
-        drop_conn(r, FALSE);
+        if (r->conn)
+            drop_conn(r, FALSE);
         LeaveCriticalSection(&r->obj.lock);
-        return err;
     }
-    r->state = RQ_RESPONSE;
-    if (r->body_done)
-        body_finished(r);
-    return ERROR_SUCCESS;
+    return err;
 }
 
 BOOL WINAPI WinHttpReceiveResponse(HINTERNET h, LPVOID reserved)
@@ -548,7 +634,7 @@ BOOL WINAPI WinHttpQueryHeaders(HINTERNET h, DWORD level, LPCWSTR name, LPVOID b
     if (!len)
         return finish(&r->obj, ERROR_INVALID_PARAMETER);
     EnterCriticalSection(&r->obj.lock);
-    err = wh_query_headers(r->have_response ? &r->resp : NULL, &r->headers, r->verb, r->path,
+    err = wh_query_headers(r->have_response ? &r->resp : NULL, &r->headers, r->verb, r->target.path,
                            r->version, level, name, buf, len, index);
     LeaveCriticalSection(&r->obj.lock);
     return finish(&r->obj, err);

@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "headers.h"
 #include "objects.h"
+#include "redirect.h"
 #include "ws/http1.h"
 #include "ws/ws_err.h"
 
@@ -22,8 +23,13 @@ enum wh_request_state {
 
 struct wh_request {
     struct wh_obj obj;
-    WCHAR *verb, *path, *version; /* immutable */
+    WCHAR *verb;                  /* changed only by a redirect, by the busy call */
+    WCHAR *version;               /* immutable */
+    struct wh_target target;      /* host, port, scheme, path: changed only by a redirect */
     DWORD open_flags;             /* immutable: WINHTTP_FLAG_* from OpenRequest */
+    DWORD redirect_policy, max_redirects;
+    BOOL no_redirects;            /* WINHTTP_DISABLE_REDIRECTS */
+    BOOL host_auto;               /* the Host header is ours, redone on a redirect */
     struct wh_headers headers;
     struct wh_timeouts timeouts;
     DWORD ws_recv_buf, ws_send_buf;
@@ -49,5 +55,11 @@ struct wh_request {
     BOOL body_done, keep_alive;
 };
 
+/* body.c: reads and drops the rest of a body of at most |limit| bytes so
+ * the connection can carry the next request (the body of a 3xx that is
+ * followed). TRUE when the body ended and the connection went back to the
+ * pool; FALSE (the connection still held) when it is longer, framed until
+ * close, or failed. */
+BOOL wh_body_discard(struct wh_request *r, size_t limit);
 
 #endif /* WH_REQUEST_H */

@@ -49,6 +49,7 @@ HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access_type, LPCWSTR proxy, LP
     s->timeouts = default_timeouts;
     s->ws_recv_buf = s->ws_send_buf = WS_BUFFER_DEFAULT;
     s->redirect_policy = WINHTTP_OPTION_REDIRECT_POLICY_DISALLOW_HTTPS_TO_HTTP;
+    s->max_redirects = 10; /* WinHTTP's documented default */
     s->obj.async = (flags & WINHTTP_FLAG_ASYNC) != 0;
     if ((agent && !s->agent) || (proxy && !s->proxy) || (bypass && !s->bypass))
         err = ERROR_NOT_ENOUGH_MEMORY;
