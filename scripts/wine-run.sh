@@ -16,5 +16,16 @@ if objdump -f "$exe" 2>/dev/null | grep -q 'file format pei-i386'; then
     fi
 fi
 export WINEPREFIX WINEDEBUG=${WINEDEBUG:--all}
+# Ports of the test servers started by tests/servers/serve.sh (ctest fixture
+# wh_servers), for the e2e programs, which cannot read Unix paths easily.
+if [ -n "${WH_SERVER_DIR:-}" ]; then
+    for pair in ws_echo_server:WH_WS_ECHO_PORT raw_ws_server:WH_RAW_WS_PORT \
+                http_server:WH_HTTP_PORT; do
+        portf=$WH_SERVER_DIR/${pair%%:*}.port
+        if [ -s "$portf" ]; then
+            export "${pair##*:}=$(tr -d '[:space:]' < "$portf")"
+        fi
+    done
+fi
 export WINEDLLOVERRIDES="winhttp=${WH_WINHTTP:-n,b};mscoree,mshtml="
 exec wine "$exe" "$@"
