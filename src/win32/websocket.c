@@ -15,6 +15,9 @@
 #define DEFAULT_CLOSE_TIMEOUT_MS 10000u
 #define MIN_KEEPALIVE_MS 15000u
 #define DISCARD_BUF 4096u
+/* A waiting Receive looks at recv_cancel at least this often; Close usually
+ * wakes it sooner, since the peer answers the close frame Close sends. */
+#define RECV_CANCEL_POLL_MS 1000
 
 /* ---- the wire --------------------------------------------------------- */
 
@@ -100,16 +103,22 @@ static DWORD lost_connection(struct wh_websocket *ws, DWORD err)
  * by keep-alive failure or TCP errors, §5), until |deadline| for Close. */
 static DWORD wait_input(struct wh_websocket *ws, BOOL bounded, DWORD deadline)
 {
-    int ms = -1;
+    DWORD err;
 
     if (bounded) {
         LONG left = (LONG)(deadline - GetTickCount());
 
         if (left <= 0)
             return ERROR_WINHTTP_TIMEOUT;
-        ms = (int)left;
+        return wh_conn_wait(ws->conn, FALSE, (int)left);
     }
-    return wh_conn_wait(ws->conn, FALSE, ms);
+    /* ERROR_CANCELLED: Close took over (not a connection failure). */
+    do {
+        if (ws->recv_cancel)
+            return ERROR_CANCELLED;
+        err = wh_conn_wait(ws->conn, FALSE, RECV_CANCEL_POLL_MS);
+    } while (err == ERROR_WINHTTP_TIMEOUT);
+    return !err && ws->recv_cancel ? ERROR_CANCELLED : err;
 }
 
 /* Reads more input: into the buffer, or, when the current frame still has
@@ -206,6 +215,8 @@ static DWORD read_chunk(struct wh_websocket *ws, uint8_t *out, size_t cap, struc
         if (rc > 0)
             return ERROR_SUCCESS;
         err = read_more(ws, out + c->n, cap - c->n, &direct_n, bounded, deadline);
+        if (err == ERROR_CANCELLED)
+            return ERROR_WINHTTP_OPERATION_CANCELLED; /* input left for Close */
         if (err)
             return lost_connection(ws, err);
         if (direct_n) {
@@ -373,36 +384,55 @@ static DWORD await_peer_close(struct wh_websocket *ws)
     return err;
 }
 
+/* Waits until no Receive is running (a pending one was told to stop) and
+ * tells whether the peer's close frame is still to be read. */
+static BOOL take_receive_side(struct wh_websocket *ws)
+{
+    BOOL busy, need_read;
+
+    for (;;) {
+        EnterCriticalSection(&ws->obj.lock);
+        busy = ws->recv_busy;
+        need_read = !ws->close_received;
+        LeaveCriticalSection(&ws->obj.lock);
+        if (!busy)
+            return need_read;
+        Sleep(1);
+    }
+}
+
 DWORD WINAPI WinHttpWebSocketClose(HINTERNET h, USHORT status, PVOID reason, DWORD len)
 {
     struct wh_websocket *ws;
     uint8_t payload[WS_MAX_CONTROL_PAYLOAD];
     size_t n = 0;
-    BOOL need_send = FALSE, need_read = FALSE;
+    BOOL need_send = FALSE;
     DWORD err;
 
     if (!(ws = grab(h, &err)))
         return err;
     err = close_payload(status, reason, len, payload, &n);
     EnterCriticalSection(&ws->obj.lock);
-    if (!err && (ws->close_busy || ws->closed || ws->send_busy || ws->recv_busy))
+    if (!err && (ws->close_busy || ws->closed || ws->send_busy))
         err = ERROR_INVALID_OPERATION;
     else if (!err && ws->abort_error)
         err = ws->abort_error;
     if (!err) {
         ws->close_busy = TRUE;
         need_send = !ws->close_sent;
-        need_read = !ws->close_received;
         ws->close_sent = TRUE;
+        if (ws->recv_busy)
+            InterlockedExchange(&ws->recv_cancel, 1); /* §7 step 1 */
     }
     LeaveCriticalSection(&ws->obj.lock);
     if (!err) {
         /* With the peer's close already read the handshake is complete
          * whatever happens to ours: servers often drop TCP right after
          * their close frame, so a failed send is no error then. */
-        if (need_send && send_locked(ws, WS_OP_CLOSE, 1, payload, n) && need_read)
+        if (need_send && send_locked(ws, WS_OP_CLOSE, 1, payload, n) &&
+            take_receive_side(ws))
             set_abort(ws, err = ERROR_WINHTTP_CONNECTION_ERROR);
-        if (!err && need_read)
+        if (!err && take_receive_side(ws))
             err = await_peer_close(ws);
         /* Both closes are done (or the wait failed): TCP goes either way. */
         wh_conn_cancel(ws->conn);

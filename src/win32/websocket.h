@@ -8,6 +8,9 @@
  * frames, keep-alives) so frames never interleave. The receive side is used
  * by one call at a time (recv_busy, or close_busy while Close reads the
  * peer's close frame), so rx and the connection's input need no lock.
+ * Close takes the receive side from a pending Receive by setting
+ * recv_cancel and waiting for recv_busy to clear: the Receive sees the
+ * flag each time its wait ends and returns 12017 without touching input.
  */
 #ifndef WH_WEBSOCKET_H
 #define WH_WEBSOCKET_H
@@ -29,6 +32,7 @@ struct wh_websocket {
     DWORD keepalive_ms;        /* WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL */
     HANDLE keepalive_timer;    /* timer-queue timer, or NULL */
     volatile LONG last_send_tick;
+    volatile LONG recv_cancel; /* set once by Close: a waiting Receive gives up */
     /* state (obj.lock) */
     BOOL recv_busy, send_busy, close_busy;
     BOOL close_sent;           /* our close frame went out (Shutdown or Close) */

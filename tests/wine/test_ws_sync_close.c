@@ -88,6 +88,52 @@ static void test_close_from_client(void **state)
     wh_ws_close_all(&w);
 }
 
+struct pending_recv {
+    HINTERNET ws;
+    DWORD err, n;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
+    unsigned char buf[64];
+};
+
+static DWORD WINAPI pending_recv_thread(void *arg)
+{
+    struct pending_recv *p = arg;
+
+    p->err = WinHttpWebSocketReceive(p->ws, p->buf, sizeof(p->buf), &p->n, &p->type);
+    return 0;
+}
+
+/* The reader-thread pattern: Close on one thread while another waits in
+ * Receive. Close cancels the pending Receive (12017) before it returns,
+ * then completes the close handshake [T] (spec §7 step 1). */
+static void test_close_cancels_pending_receive(void **state)
+{
+    struct pending_recv p;
+    struct wh_ws w;
+    HANDLE th;
+    DWORD t0;
+
+    (void)state;
+    wh_ws_open(&w, echo_port, "/echo", NULL);
+    memset(&p, 0, sizeof(p));
+    p.ws = w.ws;
+    p.err = 0xdeadbeef;
+    th = CreateThread(NULL, 0, pending_recv_thread, &p, 0, NULL);
+    assert_non_null(th);
+    Sleep(300); /* let the Receive start waiting */
+    assert_int_equal(WaitForSingleObject(th, 0), WAIT_TIMEOUT);
+    t0 = GetTickCount();
+    assert_int_equal(wh_timed_close(w.ws, 1000, "bye", 3, 5000), 0);
+    assert_true(wh_ms_since(t0) < 3000);
+    /* cancelled before Close returned */
+    assert_int_equal(WaitForSingleObject(th, 0), WAIT_OBJECT_0);
+    CloseHandle(th);
+    assert_int_equal(p.err, ERROR_WINHTTP_OPERATION_CANCELLED);
+    expect_close_status(w.ws, 1000, "bye");
+    assert_int_equal(recv_state(w.ws), ERROR_INVALID_OPERATION);
+    wh_ws_close_all(&w);
+}
+
 /* Close from the server: Receive reports it; status, reason and buffer
  * sizing through QueryCloseStatus; then Close completes at once. */
 static void test_close_from_server(void **state)
@@ -308,6 +354,7 @@ int main(void)
         cmocka_unit_test(wh_test_dll_is_ours),
         cmocka_unit_test(test_close_from_client),
         cmocka_unit_test(test_close_from_server),
+        cmocka_unit_test(test_close_cancels_pending_receive),
         cmocka_unit_test(test_close_empty),
         cmocka_unit_test(test_shutdown),
         cmocka_unit_test(test_param_checks),
