@@ -11,7 +11,12 @@
 #include "strutil.h"
 #include "ws/ws_mask.h"
 
-#define SBUF_PAYLOAD 65536u /* masked payload written per send() */
+/* Outgoing payload is masked into sbuf and written one sbuf at a time. Each
+ * send() costs a wineserver round trip under Wine, which at 64 KiB per call
+ * held uploads to ~0.2x of the socket's speed; so sbuf grows with the frames
+ * sent, up to SBUF_MAX, and keeps its size. */
+#define SBUF_INITIAL 16384u
+#define SBUF_MAX (1024u * 1024u)
 #define DEFAULT_CLOSE_TIMEOUT_MS 10000u
 #define MIN_KEEPALIVE_MS 15000u
 #define DISCARD_BUF 4096u
@@ -20,6 +25,20 @@
 #define RECV_CANCEL_POLL_MS 1000
 
 /* ---- the wire --------------------------------------------------------- */
+
+/* Makes room for |n| payload bytes in sbuf if it can (within SBUF_MAX);
+ * without memory the frame just goes out in more pieces. */
+static void grow_sbuf(struct wh_websocket *ws, size_t n)
+{
+    size_t want = (n < SBUF_MAX ? n : SBUF_MAX) + WS_MAX_FRAME_HEADER;
+    unsigned char *p;
+
+    if (want <= ws->sbuf_cap || !(p = wh_alloc(want)))
+        return;
+    wh_free(ws->sbuf);
+    ws->sbuf = p;
+    ws->sbuf_cap = want;
+}
 
 /* One client frame, masked with a fresh key, streamed through sbuf so a
  * large message costs no allocation. Caller holds send_lock. */
@@ -33,6 +52,7 @@ static DWORD send_frame(struct wh_websocket *ws, unsigned opcode, int fin, const
 
     if (!wh_rand_mask_key(key))
         return ERROR_INTERNAL_ERROR; /* never send a predictable key */
+    grow_sbuf(ws, n);
     h = ws_encode_header(ws->sbuf, ws->sbuf_cap, opcode, fin, n, key);
     if (h < 0)
         return wh_err_from_ws(h);
@@ -577,11 +597,11 @@ DWORD wh_websocket_create(struct wh_obj *request, struct wh_conn *conn, DWORD_PT
     struct wh_websocket *ws = wh_alloc_zero(sizeof(*ws));
     DWORD err;
 
-    if (!ws || !(ws->sbuf = wh_alloc(SBUF_PAYLOAD + WS_MAX_FRAME_HEADER))) {
+    if (!ws || !(ws->sbuf = wh_alloc(SBUF_INITIAL + WS_MAX_FRAME_HEADER))) {
         wh_free(ws);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    ws->sbuf_cap = SBUF_PAYLOAD + WS_MAX_FRAME_HEADER;
+    ws->sbuf_cap = SBUF_INITIAL + WS_MAX_FRAME_HEADER;
     ws->conn = conn;
     ws->send_ms = send_ms;
     ws->close_timeout_ms = DEFAULT_CLOSE_TIMEOUT_MS;

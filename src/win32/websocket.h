@@ -25,7 +25,7 @@ struct wh_websocket {
     struct ws_receiver rx;
     struct ws_sender tx;
     CRITICAL_SECTION send_lock;
-    unsigned char *sbuf;       /* masking buffer for outgoing frames */
+    unsigned char *sbuf;       /* masking buffer for outgoing frames (send_lock; grows) */
     size_t sbuf_cap;
     int send_ms;               /* timeouts inherited from the request */
     DWORD close_timeout_ms;    /* WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT */
