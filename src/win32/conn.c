@@ -117,6 +117,7 @@ DWORD wh_conn_open(const WCHAR *host, unsigned short port, BOOL secure, int conn
     c->secure = secure;
     c->host = wh_wcsdup(host);
     c->buf = wh_alloc(WH_CONN_BUF);
+    c->cap = c->max_cap = WH_CONN_BUF;
     if (!c->host || !c->buf) {
         wh_conn_free(c);
         return ERROR_NOT_ENOUGH_MEMORY;
@@ -168,28 +169,50 @@ void wh_conn_consume(struct wh_conn *c, size_t n)
         c->start = c->end = 0;
 }
 
+/* Doubles the buffer (within max_cap) after a read that filled it; without
+ * memory it just stays as it is. */
+static void grow(struct wh_conn *c)
+{
+    size_t want = c->cap * 2 < c->max_cap ? c->cap * 2 : c->max_cap;
+    unsigned char *p;
+
+    if (want <= c->cap || !(p = wh_alloc(want)))
+        return;
+    memcpy(p, c->buf + c->start, c->end - c->start);
+    wh_free(c->buf);
+    c->buf = p;
+    c->end -= c->start;
+    c->start = 0;
+    c->cap = want;
+}
+
 DWORD wh_conn_fill(struct wh_conn *c)
 {
-    size_t got = 0;
+    size_t got = 0, room;
     DWORD err;
 
     if (c->cancel)
         return ERROR_WINHTTP_OPERATION_CANCELLED;
     if (c->eof)
         return ERROR_SUCCESS;
-    if (c->start && c->end == WH_CONN_BUF) {
+    /* What is left is what the reader could not use yet (a partial frame
+     * header, an incomplete header block): moving it keeps reads large. */
+    if (c->start) {
         memmove(c->buf, c->buf + c->start, c->end - c->start);
         c->end -= c->start;
         c->start = 0;
     }
-    if (c->end == WH_CONN_BUF)
+    if (c->end == c->cap)
         return ERROR_INSUFFICIENT_BUFFER;
-    err = wh_sock_recv(c->sock, c->buf + c->end, WH_CONN_BUF - c->end, &got);
+    room = c->cap - c->end;
+    err = wh_sock_recv(c->sock, c->buf + c->end, room, &got);
     if (err)
         return c->cancel ? ERROR_WINHTTP_OPERATION_CANCELLED : err;
     if (!got)
         c->eof = TRUE;
     c->end += got;
+    if (got == room && c->cap < c->max_cap)
+        grow(c);
     return ERROR_SUCCESS;
 }
 

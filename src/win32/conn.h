@@ -23,7 +23,8 @@ struct wh_conn {
     WCHAR *host;               /* pool key: host (case-insensitive), port, secure */
     unsigned short port;
     BOOL secure;
-    unsigned char *buf;        /* WH_CONN_BUF bytes */
+    unsigned char *buf;        /* cap bytes */
+    size_t cap, max_cap;       /* see wh_conn_fill */
     size_t start, end;         /* buffered input is buf[start, end) */
     BOOL eof;                  /* the peer closed its side */
     DWORD idle_since;          /* GetTickCount when pooled */
@@ -54,7 +55,11 @@ void wh_conn_consume(struct wh_conn *c, size_t n);
 /* One non-blocking read into the buffer (compacting it first).
  * ERROR_SUCCESS: bytes were added or eof was set. ERROR_IO_PENDING: nothing
  * to read now. ERROR_INSUFFICIENT_BUFFER: the buffer is full.
- * ERROR_WINHTTP_CONNECTION_ERROR on a reset. */
+ * ERROR_WINHTTP_CONNECTION_ERROR on a reset.
+ * The buffer starts at WH_CONN_BUF bytes. An owner that streams (a
+ * websocket) may raise max_cap: a read that fills all the free space then
+ * doubles the buffer, up to max_cap, because under Wine every recv is a
+ * wineserver round trip that costs far more than copying what it brings. */
 DWORD wh_conn_fill(struct wh_conn *c);
 
 /* One non-blocking read straight into |p|, bypassing the (empty) buffer:

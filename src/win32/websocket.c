@@ -20,6 +20,10 @@
 #define DEFAULT_CLOSE_TIMEOUT_MS 10000u
 #define MIN_KEEPALIVE_MS 15000u
 #define DISCARD_BUF 4096u
+/* Input is read through the connection's buffer, which grows to this while
+ * data streams in (conn.h): one recv then serves many Receive calls. Only a
+ * caller buffer at least this large is read into directly. */
+#define RECV_BUF_MAX (1024u * 1024u)
 /* A waiting Receive looks at recv_cancel at least this often; Close usually
  * wakes it sooner, since the peer answers the close frame Close sends. */
 #define RECV_CANCEL_POLL_MS 1000
@@ -141,8 +145,10 @@ static DWORD wait_input(struct wh_websocket *ws, BOOL bounded, DWORD deadline)
     return !err && ws->recv_cancel ? ERROR_CANCELLED : err;
 }
 
-/* Reads more input: into the buffer, or, when the current frame still has
- * payload and nothing is buffered, straight into |direct| (no copy). */
+/* Reads more input: into the buffer, or, when the current frame's payload
+ * fills all of a large |direct| and nothing is buffered, straight into it
+ * (no copy). Under Wine a recv costs a wineserver round trip, so a small
+ * caller buffer is better served by copying out of one large read. */
 static DWORD read_more(struct wh_websocket *ws, uint8_t *direct, size_t cap, size_t *direct_n,
                        BOOL bounded, DWORD deadline)
 {
@@ -151,8 +157,8 @@ static DWORD read_more(struct wh_websocket *ws, uint8_t *direct, size_t cap, siz
 
     *direct_n = 0;
     for (;;) {
-        if (direct && left && !wh_conn_buffered(ws->conn))
-            err = wh_conn_recv_direct(ws->conn, direct, left < cap ? (size_t)left : cap, direct_n);
+        if (direct && left >= cap && cap >= ws->conn->max_cap && !wh_conn_buffered(ws->conn))
+            err = wh_conn_recv_direct(ws->conn, direct, cap, direct_n);
         else
             err = wh_conn_fill(ws->conn);
         if (err != ERROR_IO_PENDING)
@@ -603,6 +609,7 @@ DWORD wh_websocket_create(struct wh_obj *request, struct wh_conn *conn, DWORD_PT
     }
     ws->sbuf_cap = SBUF_INITIAL + WS_MAX_FRAME_HEADER;
     ws->conn = conn;
+    conn->max_cap = RECV_BUF_MAX;
     ws->send_ms = send_ms;
     ws->close_timeout_ms = DEFAULT_CLOSE_TIMEOUT_MS;
     ws->last_send_tick = (LONG)GetTickCount();
