@@ -39,8 +39,10 @@ void wh_conn_free(struct wh_conn *c)
 
 void wh_conn_cancel(struct wh_conn *c)
 {
-    InterlockedExchange(&c->cancel, 1);
-    wh_sock_cancel(c->sock);
+    /* Once is enough: Close and then CloseHandle both cancel, and under
+     * Wine each shutdown() is another wineserver round trip. */
+    if (InterlockedExchange(&c->cancel, 1) == 0)
+        wh_sock_cancel(c->sock);
 }
 
 /* A pooled socket the server closed (or sent unsolicited bytes on) while
