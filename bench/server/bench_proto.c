@@ -21,7 +21,10 @@
 #include "ws/ws_mask.h"
 
 #define REQ_MAX ((size_t)16 << 10)
-#define COPY_MAX ((size_t)4096) /* generated payload slices up to this are copied */
+/* Generated payload slices up to this are copied into the output buffer, so
+ * that small messages leave in large writes (as RAW SOURCE does), not one
+ * sendmsg per message. */
+#define COPY_MAX ((size_t)64 << 10)
 
 enum { OP_CONT = 0, OP_TEXT = 1, OP_BIN = 2, OP_CLOSE = 8, OP_PING = 9, OP_PONG = 10 };
 
