@@ -387,12 +387,32 @@ BOOL WINAPI WinHttpWriteData(HINTERNET h, LPCVOID buf, DWORD len, LPDWORD writte
 
 /* ---- receiving -------------------------------------------------------- */
 
+/* How long the next wait for response-head bytes may take. Native bounds
+ * it twice: each read by the receive timeout (WinHttpSetTimeouts; "applied
+ * to fetching each packet"), the whole head by RECEIVE_RESPONSE_TIMEOUT.
+ * Returns 0 once the head's time is up. */
+static int head_wait_ms(const struct wh_request *r, DWORD start)
+{
+    int ms = r->timeouts.receive, whole = r->timeouts.receive_response;
+    DWORD spent;
+
+    if (WH_INFINITE_MS(whole))
+        return WH_INFINITE_MS(ms) ? -1 : ms;
+    spent = GetTickCount() - start;
+    if (spent >= (DWORD)whole)
+        return 0;
+    if (WH_INFINITE_MS(ms) || (DWORD)ms > (DWORD)whole - spent)
+        ms = (int)((DWORD)whole - spent);
+    return ms;
+}
+
 /* Reads until a complete response head is buffered; returns its length. */
 static DWORD read_head(struct wh_request *r, size_t *head_len)
 {
     struct http1_header fields[WH_MAX_RESPONSE_HEADERS];
     struct http1_response resp;
-    int rc;
+    DWORD start = GetTickCount();
+    int rc, ms;
     DWORD err;
 
     for (;;) {
@@ -412,7 +432,9 @@ static DWORD read_head(struct wh_request *r, size_t *head_len)
         if (r->conn->eof)
             return wh_conn_buffered(r->conn) ? ERROR_WINHTTP_INVALID_SERVER_RESPONSE
                                              : ERROR_WINHTTP_CONNECTION_ERROR;
-        err = wh_conn_fill_wait(r->conn, r->timeouts.receive_response);
+        if (!(ms = head_wait_ms(r, start)))
+            return ERROR_WINHTTP_TIMEOUT;
+        err = wh_conn_fill_wait(r->conn, ms);
         if (err == ERROR_INSUFFICIENT_BUFFER)
             return ERROR_WINHTTP_HEADER_SIZE_OVERFLOW;
         if (err)

@@ -110,7 +110,9 @@ static DWORD fail_connection(struct wh_websocket *ws, int ws_err)
         payload[1] = (uint8_t)code;
         send_locked(ws, WS_OP_CLOSE, 1, payload, 2);
     }
-    set_abort(ws, ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
+    /* The call that met the violation reports it; the connection is then
+     * simply gone, and later calls say so with 12030 (spec §3.1 ABORTED). */
+    set_abort(ws, ERROR_WINHTTP_CONNECTION_ERROR);
     return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
 }
 
