@@ -554,6 +554,25 @@ def sc_101_with_data(c):
     return ECHO_SECONDS
 
 
+def sc_close_no_reason(c):
+    """Close frame with the code from /close-no-reason/<code> (default
+    1001) and no reason: exactly 2 payload bytes.  The client's close is
+    not answered with a second one: FIN follows it."""
+    code = int(c.req["args"][0]) if c.req["args"] else 1001
+    c.handshake()
+    c.start_reader()
+    c.send_close(close_payload(code))
+    return REACT_SECONDS
+
+
+def sc_no_answer(c):
+    """Reads the request but never answers, not even with a status line;
+    logs the bytes the client sends until it closes TCP."""
+    c.raw_mode = True
+    c.start_reader()
+    return SILENT_SECONDS
+
+
 def sc_ping_then_close(c):
     """Ping "p1"; after the pong, close 1000 "bye" (4000 "no pong" if none)."""
     c.handshake()
@@ -617,6 +636,8 @@ SCENARIOS = {
     "close-no-frame": sc_close_no_frame,
     "101-with-data": sc_101_with_data,
     "ping-then-close": sc_ping_then_close,
+    "close-no-reason": sc_close_no_reason,
+    "no-answer": sc_no_answer,
 }
 
 

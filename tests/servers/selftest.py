@@ -602,6 +602,37 @@ class RawServerTest(unittest.TestCase):
         self.one_bad_frame("/close-bad-utf8-reason", b"\x88\x04",
                            b"\x03\xe8\xff\xfe", code=1007)
 
+    def test_close_no_reason(self):
+        for path, code in (("/close-no-reason", 1001),
+                           ("/close-no-reason/4000", 4000)):
+            c, tid = self.upgraded(path)
+            f = c.recv_frame()
+            self.assertEqual(f.header, b"\x88\x02")
+            self.assertEqual(f.payload, struct.pack("!H", code))
+            c.send_close(1000)
+            c.expect_eof()
+            log = get_log(tid)[1]
+            self.assertEqual(log["close_code"], 1000)
+            self.assertTrue(log["server_sent_close"])
+            self.assertTrue(log["server_fin_sent"])
+
+    def test_no_answer(self):
+        tid = new_id("no_answer")
+        s = socket.create_connection(("127.0.0.1", PORTS["raw_ws_server"]), 5)
+        self.addCleanup(s.close)
+        s.sendall(("GET /no-answer HTTP/1.1\r\nHost: x\r\nX-Test-Id: %s\r\n"
+                   "\r\n" % tid).encode())
+        ready, _, _ = select.select([s], [], [], 1.0)
+        self.assertEqual(ready, [])              # no status line, no FIN
+        s.sendall(b"abc")
+        time.sleep(0.2)
+        s.close()
+        log = get_log(tid)[1]
+        self.assertTrue(log["complete"])
+        self.assertEqual(log["frames"], [])
+        self.assertEqual(log["raw_bytes"], 3)
+        self.assertEqual(log["client_tcp_close"], "fin")
+
     def check_lying_length(self, scenario, length):
         c, tid = self.upgraded(scenario)
         self.assertEqual(c.take(10), b"\x82\x7f" + struct.pack("!Q", length))

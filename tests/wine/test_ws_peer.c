@@ -5,9 +5,11 @@
  *
  * Broken handshakes must make CompleteUpgrade fail; protocol violations must
  * make Receive fail with 12152 after our client sent a close frame with the
- * right code (1002, or 1007 for bad UTF-8); valid-but-unusual traffic must
- * work; a lost connection reads as 12030. After each group a fresh websocket
- * proves the process is still healthy. Spec: websocket-api.md §2.3, §5, §8.
+ * right code (1002, or 1007 for bad UTF-8), and leave the websocket aborted;
+ * valid-but-unusual traffic must work; a lost connection reads as 12030; a
+ * server that never answers the request ends ReceiveResponse with 12002
+ * after the receive timeout. After each group a fresh websocket proves the
+ * process is still healthy. Spec: websocket-api.md §2.3, §3, §5, §8.
  */
 #include "wh_testlib.h"
 
@@ -227,6 +229,59 @@ static void test_protocol_violations(void **state)
     wh_assert_healthy(raw_port);
 }
 
+/* After a violation the websocket is ABORTED (spec §3 transition 7):
+ * QueryCloseStatus gives 0 with 1006 and no reason (§8, §3.1: unconfirmed,
+ * recommended); a later Send and a later Receive give 12030 (§3.1 ABORTED
+ * column: Receive [N], Send unconfirmed), and nothing but our close frame
+ * reaches the wire. The codes are compared last, after every other check
+ * of every scenario, so a wrong code does not hide the rest. */
+static void test_calls_after_violation(void **state)
+{
+    static const struct violation cases[] = {
+        {"masked-frame", 1002, NULL},
+        {"reserved-opcode", 1002, NULL},
+        {"bad-utf8", 1007, NULL},
+    };
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE t;
+    char id[64], buf[64], *json, diff[512] = "";
+    DWORD n, r, len, sent, got;
+    size_t i, used = 0;
+    struct wh_ws w;
+    USHORT st;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        print_message("after violation: %s\n", cases[i].scenario);
+        open_scenario(&w, cases[i].scenario, id);
+        r = recv_until_error(w.ws, &cases[i]);
+        if (r != ERROR_WINHTTP_INVALID_SERVER_RESPONSE)
+            fail_msg("%s: Receive failed with %lu, expected 12152", cases[i].scenario, r);
+        st = 0;
+        len = 0xdeadbeef;
+        assert_int_equal(WinHttpWebSocketQueryCloseStatus(w.ws, &st, buf, sizeof(buf), &len), 0);
+        assert_int_equal(st, 1006);
+        assert_int_equal(len, 0);
+        len = 0xdeadbeef;
+        assert_int_equal(WinHttpWebSocketQueryCloseStatus(w.ws, &st, NULL, 0, &len), 0);
+        assert_int_equal(len, 0);
+        sent = WinHttpWebSocketSend(w.ws, UTF8_MSG, "late", 4);
+        got = wh_timed_recv(w.ws, buf, sizeof(buf), &n, &t, 3000);
+        print_message("  later Send -> %lu, later Receive -> %lu\n", sent, got);
+        wh_ws_close_all(&w);
+        json = wh_fetch_log(raw_port, id, 3000);
+        expect_client_close(json, cases[i].code, cases[i].scenario);
+        free(json);
+        if (sent != ERROR_WINHTTP_CONNECTION_ERROR || got != ERROR_WINHTTP_CONNECTION_ERROR)
+            used += (size_t)snprintf(diff + used, sizeof(diff) - used,
+                                     " %s: Send %lu, Receive %lu;", cases[i].scenario, sent, got);
+    }
+    wh_assert_healthy(raw_port);
+    if (used)
+        fail_msg("after a violation spec §3.1 (ABORTED) wants 12030 from a later Send and "
+                 "Receive, got:%s",
+                 diff);
+}
+
 /* A 2^63-1 byte frame: the client may refuse it (12152 and a close frame,
  * 1009 or 1002) or stream its first bytes as a fragment; it must not crash,
  * hang or claim a whole message (CHOSEN: either). */
@@ -357,6 +412,54 @@ static void test_ping_then_close(void **state)
     expect_in(json, "\"close_code\":1000", "ping-then-close");
     expect_in(json, "\"all_masked\":true", "ping-then-close");
     free(json);
+    wh_assert_healthy(raw_port);
+}
+
+/* A close frame with a status code and no reason (payload = the 2-byte
+ * code): Receive gives CLOSE_BUFFER_TYPE and 0 bytes, QueryCloseStatus that
+ * code and 0 reason bytes (spec §5, §8); Close then answers at once. */
+static void test_close_code_only(void **state)
+{
+    static const USHORT codes[] = {1001, 4000};
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE t;
+    char id[64], path[64], buf[64], *json;
+    struct wh_ws w;
+    DWORD n, len, t0;
+    USHORT st;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        print_message("close code %u without a reason\n", codes[i]);
+        snprintf(path, sizeof(path), "close-no-reason/%u", codes[i]);
+        open_scenario(&w, path, id);
+        n = 0xdeadbeef;
+        t = (WINHTTP_WEB_SOCKET_BUFFER_TYPE)0xdeadbeef;
+        assert_int_equal(wh_recv(w.ws, buf, sizeof(buf), &n, &t), 0);
+        assert_int_equal(t, CLOSE_TYPE);
+        assert_int_equal(n, 0);
+        st = 0;
+        len = 0xdeadbeef;
+        assert_int_equal(WinHttpWebSocketQueryCloseStatus(w.ws, &st, buf, sizeof(buf), &len), 0);
+        assert_int_equal(st, codes[i]);
+        assert_int_equal(len, 0);
+        st = 0;
+        len = 0xdeadbeef;
+        assert_int_equal(WinHttpWebSocketQueryCloseStatus(w.ws, &st, NULL, 0, &len), 0);
+        assert_int_equal(st, codes[i]);
+        assert_int_equal(len, 0);
+        t0 = GetTickCount();
+        assert_int_equal(wh_timed_close(w.ws, 1000, NULL, 0, 5000), 0);
+        assert_true(wh_ms_since(t0) < 2000);
+        st = 0;
+        assert_int_equal(WinHttpWebSocketQueryCloseStatus(w.ws, &st, buf, sizeof(buf), &len), 0);
+        assert_int_equal(st, codes[i]);
+        assert_int_equal(len, 0);
+        wh_ws_close_all(&w);
+        json = wh_fetch_log(raw_port, id, 3000);
+        expect_client_close(json, 1000, path);
+        free(json);
+    }
     wh_assert_healthy(raw_port);
 }
 
@@ -550,6 +653,105 @@ static void test_silent_peers(void **state)
     wh_assert_healthy(raw_port);
 }
 
+/* WinHttpReceiveResponse on a worker thread (the block is leaked if it
+ * never returns, so a late return writes nothing the test still uses). */
+struct pending_response {
+    HINTERNET req;
+    BOOL ok;
+    DWORD err;
+};
+
+static DWORD WINAPI receive_response_main(void *arg)
+{
+    struct pending_response *p = arg;
+
+    p->ok = WinHttpReceiveResponse(p->req, NULL);
+    p->err = GetLastError();
+    return 0;
+}
+
+/* One request to raw /no-answer with a 1000 ms receive timeout set by
+ * WinHttpSetTimeouts on the session. Returns 1 if ReceiveResponse failed
+ * with 12002 after 0.8-5 s (then the connection must be dropped with
+ * nothing else sent on it), else 0 with the outcome in |why|. A call still
+ * blocked after 8 s is left behind with its handles. */
+static int no_answer_case(int upgrade, char *why, size_t cap)
+{
+    struct pending_response *p = wh_xmalloc(sizeof(*p));
+    HINTERNET ses, con, req;
+    char id[64], hdr[96], *json;
+    DWORD t0, ms, wait;
+    wchar_t *whdr;
+    HANDLE th;
+
+    wh_make_id(id, sizeof(id), "noans");
+    ses = WinHttpOpen(WH_UA, WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
+                      WINHTTP_NO_PROXY_BYPASS, 0);
+    assert_non_null(ses);
+    assert_true(WinHttpSetTimeouts(ses, 5000, 5000, 5000, 1000));
+    con = wh_connect(ses, raw_port);
+    req = WinHttpOpenRequest(con, NULL, L"/no-answer", NULL, WINHTTP_NO_REFERER,
+                             WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
+    assert_non_null(req);
+    if (upgrade)
+        assert_true(WinHttpSetOption(req, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0));
+    snprintf(hdr, sizeof(hdr), "X-Test-Id: %s", id);
+    whdr = wh_wide(hdr);
+    assert_true(WinHttpAddRequestHeaders(req, whdr, (DWORD)-1L, WINHTTP_ADDREQ_FLAG_ADD));
+    free(whdr);
+    assert_true(WinHttpSendRequest(req, WINHTTP_NO_ADDITIONAL_HEADERS, 0, WINHTTP_NO_REQUEST_DATA,
+                                   0, 0, 0));
+    memset(p, 0, sizeof(*p));
+    p->req = req;
+    t0 = GetTickCount();
+    th = CreateThread(NULL, 0, receive_response_main, p, 0, NULL);
+    assert_non_null(th);
+    wait = WaitForSingleObject(th, 8000);
+    ms = wh_ms_since(t0);
+    CloseHandle(th);
+    if (wait != WAIT_OBJECT_0) {
+        snprintf(why, cap, "still blocked after %lu ms", ms);
+        return 0;
+    }
+    print_message("  ReceiveResponse -> %d, error %lu after %lu ms\n", p->ok, p->err, ms);
+    if (p->ok || p->err != ERROR_WINHTTP_TIMEOUT || ms < 800 || ms >= 5000)
+        snprintf(why, cap, "ReceiveResponse -> %d, error %lu after %lu ms", p->ok, p->err, ms);
+    free(p);
+    WinHttpCloseHandle(req);
+    WinHttpCloseHandle(con);
+    WinHttpCloseHandle(ses);
+    if (why[0])
+        return 0;
+    json = wh_fetch_log(raw_port, id, 3000);
+    expect_in(json, "\"raw_bytes\":0,", "no-answer");
+    expect_not_in(json, "\"client_tcp_close\":null", "no-answer");
+    free(json);
+    return 1;
+}
+
+/* A server that takes the connection and the request but never answers:
+ * ReceiveResponse fails with 12002 once the receive timeout of
+ * WinHttpSetTimeouts (1000 ms) has passed (Microsoft's WinHttpSetTimeouts
+ * page: "to receive a response to a request"; applied per receive at the
+ * Winsock layer), for an upgrade request and a plain GET; the
+ * RECEIVE_RESPONSE_TIMEOUT (default 90 s) bounds only the whole head. */
+static void test_no_answer(void **state)
+{
+    char why[2][128] = {"", ""};
+    int ok[2], upgrade;
+
+    (void)state;
+    for (upgrade = 1; upgrade >= 0; upgrade--) {
+        print_message("no-answer: %s\n", upgrade ? "upgrade request" : "plain GET");
+        ok[upgrade] = no_answer_case(upgrade, why[upgrade], sizeof(why[upgrade]));
+    }
+    wh_assert_healthy(raw_port);
+    if (!ok[0] || !ok[1])
+        fail_msg("a server that never answers, 1000 ms receive timeout: want 12002 within "
+                 "0.8-5 s; upgrade request: %s; plain GET: %s",
+                 ok[1] ? "ok" : why[1], ok[0] ? "ok" : why[0]);
+}
+
 int main(void)
 {
     /* clang-format off */
@@ -559,11 +761,14 @@ int main(void)
         cmocka_unit_test(test_bad_handshakes),
         cmocka_unit_test(test_status_200),
         cmocka_unit_test(test_protocol_violations),
+        cmocka_unit_test(test_calls_after_violation),
         cmocka_unit_test(test_huge_length),
         cmocka_unit_test(test_unusual_but_valid),
         cmocka_unit_test(test_ping_then_close),
+        cmocka_unit_test(test_close_code_only),
         cmocka_unit_test(test_close_without_frame),
         cmocka_unit_test(test_silent_peers),
+        cmocka_unit_test(test_no_answer),
     };
     /* clang-format on */
 

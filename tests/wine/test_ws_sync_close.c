@@ -134,6 +134,47 @@ static void test_close_cancels_pending_receive(void **state)
     wh_ws_close_all(&w);
 }
 
+/* WinHttpCloseHandle on the ws handle while another thread waits in
+ * Receive: the Receive returns 12017 at once (spec §9 step 1, [T] in async
+ * mode as websocket_test4), the handle is gone (6) and the object is not
+ * freed under the Receive. The block is leaked if the Receive never returns,
+ * so a late return cannot write to freed memory. */
+static void test_close_handle_cancels_pending_receive(void **state)
+{
+    struct pending_recv *p = wh_xmalloc(sizeof(*p));
+    struct wh_ws w;
+    HANDLE th;
+    DWORD t0, wait;
+
+    (void)state;
+    wh_ws_open(&w, echo_port, "/echo", NULL);
+    memset(p, 0, sizeof(*p));
+    p->ws = w.ws;
+    p->err = 0xdeadbeef;
+    th = CreateThread(NULL, 0, pending_recv_thread, p, 0, NULL);
+    assert_non_null(th);
+    Sleep(300); /* let the Receive start waiting */
+    assert_int_equal(WaitForSingleObject(th, 0), WAIT_TIMEOUT);
+    t0 = GetTickCount();
+    assert_true(WinHttpCloseHandle(w.ws));
+    wait = WaitForSingleObject(th, 3000);
+    CloseHandle(th);
+    if (wait != WAIT_OBJECT_0)
+        fail_msg("Receive still blocked 3 s after WinHttpCloseHandle(ws)");
+    print_message("CloseHandle: Receive -> %lu after %lu ms\n", p->err, wh_ms_since(t0));
+    assert_true(wh_ms_since(t0) < 2000);
+    assert_int_equal(p->err, ERROR_WINHTTP_OPERATION_CANCELLED);
+    assert_int_equal(WinHttpWebSocketSend(w.ws, UTF8_MSG, "late", 4), ERROR_INVALID_HANDLE);
+    w.ws = NULL;
+    free(p);
+    wh_ws_close_all(&w);
+    /* the process is healthy: a new websocket works */
+    wh_ws_open(&w, echo_port, "/echo", NULL);
+    wh_ws_echo_text(w.ws, "after CloseHandle");
+    assert_int_equal(wh_timed_close(w.ws, 1000, NULL, 0, 5000), 0);
+    wh_ws_close_all(&w);
+}
+
 /* Close from the server: Receive reports it; status, reason and buffer
  * sizing through QueryCloseStatus; then Close completes at once. */
 static void test_close_from_server(void **state)
@@ -355,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_close_from_client),
         cmocka_unit_test(test_close_from_server),
         cmocka_unit_test(test_close_cancels_pending_receive),
+        cmocka_unit_test(test_close_handle_cancels_pending_receive),
         cmocka_unit_test(test_close_empty),
         cmocka_unit_test(test_shutdown),
         cmocka_unit_test(test_param_checks),
