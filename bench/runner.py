@@ -322,7 +322,12 @@ def main():
         log("server on port %d; %s mode, %d reps, %d rows" % (server.port, mode, reps, len(rows)))
         wsrv = Wineserver(os.environ["WINEPREFIX"])
         try:
-            run_client(client_cmd(args, "raw", "handshake", 0, 1, 1, server.port), "raw", 1)
+            # The first Wine process of a wineserver starts the prefix's
+            # services, which inherit its output: give it none, or the runner
+            # would wait on their pipes until the timeout.
+            subprocess.run(client_cmd(args, "raw", "handshake", 0, 1, 1, server.port),
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=120, check=False)
             results = run_matrix(args, rows, reps, server, wsrv)
         finally:
             wsrv.stop()
