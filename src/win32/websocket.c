@@ -19,6 +19,7 @@
 #define SBUF_MAX (1024u * 1024u)
 #define DEFAULT_CLOSE_TIMEOUT_MS 10000u
 #define MIN_KEEPALIVE_MS 15000u
+#define DEFAULT_KEEPALIVE_MS 30000u /* spec §10: documented default */
 #define DISCARD_BUF 4096u
 /* Input is read through the connection's buffer, which grows to this while
  * data streams in (conn.h): one recv then serves many Receive calls. Only a
@@ -630,6 +631,9 @@ DWORD wh_websocket_create(struct wh_obj *request, struct wh_conn *conn, DWORD_PT
      * HANDLE_CREATED comes on the calling thread before the call returns. */
     ws->obj.context = context;
     *out = ws->obj.handle;
+    /* Keep-alives run from the start, at the documented default, not only
+     * once the option is set; without a timer the socket just goes without. */
+    start_keepalive(ws, DEFAULT_KEEPALIVE_MS);
     wh_notify(&ws->obj, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, out, sizeof(*out));
     return ERROR_SUCCESS;
 }
