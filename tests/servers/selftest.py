@@ -667,6 +667,23 @@ class RawServerTest(unittest.TestCase):
         self.assertTrue(c.quiet_for(1.0))
         self.fail_with(c, tid, 1000)
 
+    def test_silent_logs_pong_times(self):
+        # test_ws_keepalive reads client keep-alives (empty pongs) from
+        # /silent's log: unanswered, each with its time since the upgrade.
+        t0 = time.monotonic()
+        c, tid = self.upgraded("/silent")
+        time.sleep(0.3)
+        c.send_frame(10)
+        self.assertTrue(c.quiet_for(0.3))
+        log = self.fail_with(c, tid, 1000)
+        bound = (time.monotonic() - t0) * 1000
+        pong, close = log["frames"]
+        self.assertEqual((pong["opcode"], pong["len"], pong["masked"]),
+                         (10, 0, True))
+        self.assertGreaterEqual(pong["t_ms"], 300)
+        self.assertGreaterEqual(close["t_ms"], pong["t_ms"] + 300)
+        self.assertLessEqual(close["t_ms"], bound)
+
     def test_silent_hard(self):
         c, tid = self.upgraded("/silent-hard")
         c.send_frame(9, b"x")

@@ -266,6 +266,8 @@ static const char *parse_frame(const char *p, struct wh_logframe *f)
     if (!q)
         return NULL;
     f->payload_hex_len = (size_t)(q - f->payload_hex);
+    if (sscanf(q + 1, ",\"truncated\":%*[a-z],\"t_ms\":%ld", &f->t_ms) != 1)
+        return NULL;
     return strchr(q, '}');
 }
 

@@ -76,10 +76,11 @@ char *wh_fetch_log(int port, const char *id, int wait_ms);
 /* True if |json| contains |needle|. */
 int wh_has(const char *json, const char *needle);
 
-/* One client frame from the log. payload_hex points into the JSON. */
+/* One client frame from the log. payload_hex points into the JSON; t_ms is
+ * when the server read the frame, in ms since it read the upgrade request. */
 struct wh_logframe {
     int fin, rsv, opcode, masked;
-    long len;
+    long len, t_ms;
     char mask_hex[9];
     const char *payload_hex;
     size_t payload_hex_len;
