@@ -512,15 +512,14 @@ DWORD WINAPI WinHttpWebSocketQueryCloseStatus(HINTERNET h, USHORT *status, PVOID
 
 /* ---- keep-alive ----------------------------------------------------------- */
 
-/* Timer-queue callback: when nothing was sent for a whole interval, send
- * an unsolicited pong, the one-way heartbeat RFC 6455 §5.5.3 allows and
+/* Timer callback: when nothing was sent for a whole interval, send an
+ * unsolicited pong, the one-way heartbeat RFC 6455 §5.5.3 allows and
  * Windows' other WebSocket stacks use. Never waits on a busy sender. */
-static VOID CALLBACK keepalive_tick(PVOID param, BOOLEAN fired)
+static void keepalive_tick(void *param)
 {
     struct wh_websocket *ws = param;
     DWORD idle = GetTickCount() - (DWORD)ws->last_send_tick;
 
-    (void)fired;
     if (idle + 50 < ws->keepalive_ms || ws->close_sent || ws->abort_error)
         return;
     if (!TryEnterCriticalSection(&ws->send_lock))
@@ -532,23 +531,14 @@ static VOID CALLBACK keepalive_tick(PVOID param, BOOLEAN fired)
 
 static void stop_keepalive(struct wh_websocket *ws)
 {
-    HANDLE t = InterlockedExchangePointer(&ws->keepalive_timer, NULL);
-
-    /* INVALID_HANDLE_VALUE: wait for a tick in progress to finish. */
-    if (t)
-        DeleteTimerQueueTimer(NULL, t, INVALID_HANDLE_VALUE);
+    wh_timer_stop(&ws->keepalive_timer);
 }
 
 static DWORD start_keepalive(struct wh_websocket *ws, DWORD ms)
 {
-    HANDLE t;
-
     stop_keepalive(ws);
     ws->keepalive_ms = ms;
-    if (!CreateTimerQueueTimer(&t, NULL, keepalive_tick, ws, ms, ms, WT_EXECUTEDEFAULT))
-        return GetLastError();
-    ws->keepalive_timer = t;
-    return ERROR_SUCCESS;
+    return wh_timer_start(&ws->keepalive_timer, ms, keepalive_tick, ws);
 }
 
 BOOL wh_websocket_set_option(struct wh_websocket *ws, DWORD option, const void *buf, DWORD len,

@@ -17,6 +17,7 @@
 
 #include "conn.h"
 #include "handle.h"
+#include "winapi.h"
 #include "ws/ws_msg.h"
 
 struct wh_websocket {
@@ -30,7 +31,7 @@ struct wh_websocket {
     int send_ms;               /* timeouts inherited from the request */
     DWORD close_timeout_ms;    /* WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT */
     DWORD keepalive_ms;        /* WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL */
-    HANDLE keepalive_timer;    /* timer-queue timer, or NULL */
+    struct wh_timer keepalive_timer;
     volatile LONG last_send_tick;
     volatile LONG recv_cancel; /* set once by Close: a waiting Receive gives up */
     /* state (obj.lock) */

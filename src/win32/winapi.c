@@ -16,6 +16,11 @@ typedef BOOL(WINAPI *fn_initonce)(void **once, fn_initonce_cb cb, void *param, v
 typedef ULONGLONG(WINAPI *fn_tick64)(void);
 typedef void(CALLBACK *fn_tp_simple)(void *instance, void *ctx);
 typedef BOOL(WINAPI *fn_trysubmit)(fn_tp_simple cb, void *ctx, void *env);
+typedef void(CALLBACK *fn_tp_timer_cb)(void *instance, void *ctx, void *timer);
+typedef void *(WINAPI *fn_tp_timer_create)(fn_tp_timer_cb cb, void *ctx, void *env);
+typedef void(WINAPI *fn_tp_timer_set)(void *timer, FILETIME *due, DWORD period, DWORD window);
+typedef void(WINAPI *fn_tp_timer_wait)(void *timer, BOOL cancel_pending);
+typedef void(WINAPI *fn_tp_timer_close)(void *timer);
 
 static fn_srw p_InitializeSRWLock;
 static fn_srw p_AcquireSRWLockExclusive;
@@ -23,6 +28,10 @@ static fn_srw p_ReleaseSRWLockExclusive;
 static fn_initonce p_InitOnceExecuteOnce;
 static fn_tick64 p_GetTickCount64;
 static fn_trysubmit p_TrySubmitThreadpoolCallback;
+static fn_tp_timer_create p_CreateThreadpoolTimer;
+static fn_tp_timer_set p_SetThreadpoolTimer;
+static fn_tp_timer_wait p_WaitForThreadpoolTimerCallbacks;
+static fn_tp_timer_close p_CloseThreadpoolTimer;
 
 static volatile LONG g_ready;
 static volatile LONG g_legacy;
@@ -55,6 +64,15 @@ void wh_winapi_init(void)
     p_InitOnceExecuteOnce = (fn_initonce)lookup(k32, "InitOnceExecuteOnce");
     p_GetTickCount64 = (fn_tick64)lookup(k32, "GetTickCount64");
     p_TrySubmitThreadpoolCallback = (fn_trysubmit)lookup(k32, "TrySubmitThreadpoolCallback");
+    p_CreateThreadpoolTimer = (fn_tp_timer_create)lookup(k32, "CreateThreadpoolTimer");
+    p_SetThreadpoolTimer = (fn_tp_timer_set)lookup(k32, "SetThreadpoolTimer");
+    p_WaitForThreadpoolTimerCallbacks =
+        (fn_tp_timer_wait)lookup(k32, "WaitForThreadpoolTimerCallbacks");
+    p_CloseThreadpoolTimer = (fn_tp_timer_close)lookup(k32, "CloseThreadpoolTimer");
+    /* All four or none, as for the SRW functions. */
+    if (!p_CreateThreadpoolTimer || !p_SetThreadpoolTimer ||
+        !p_WaitForThreadpoolTimerCallbacks || !p_CloseThreadpoolTimer)
+        p_CreateThreadpoolTimer = NULL;
     InterlockedExchange(&g_ready, 1);
 }
 
@@ -87,6 +105,12 @@ int wh_winapi_has_threadpool(void)
 {
     ensure();
     return p_TrySubmitThreadpoolCallback != NULL;
+}
+
+int wh_winapi_has_tp_timer(void)
+{
+    ensure();
+    return p_CreateThreadpoolTimer != NULL;
 }
 
 int wh_winapi_has_initonce(void)
@@ -235,4 +259,68 @@ DWORD wh_pool_submit(struct wh_work *w)
     /* XP-era pool. WT_EXECUTEDEFAULT: our work items are short
      * (non-blocking socket steps), so no long-function hint. */
     return QueueUserWorkItem(qui_trampoline, w, WT_EXECUTEDEFAULT) ? ERROR_SUCCESS : GetLastError();
+}
+
+/* ---- periodic timers ---------------------------------------------------- */
+
+static void CALLBACK tp_timer_trampoline(void *instance, void *ctx, void *timer)
+{
+    struct wh_timer *t = ctx;
+
+    (void)instance;
+    (void)timer;
+    t->fn(t->ctx);
+}
+
+static VOID CALLBACK tq_timer_trampoline(PVOID ctx, BOOLEAN fired)
+{
+    struct wh_timer *t = ctx;
+
+    (void)fired;
+    t->fn(t->ctx);
+}
+
+DWORD wh_timer_start(struct wh_timer *t, DWORD ms, void (*fn)(void *ctx), void *ctx)
+{
+    ensure();
+    t->fn = fn;
+    t->ctx = ctx;
+    if (p_CreateThreadpoolTimer) {
+        /* A relative due time: negative, in 100 ns units. */
+        ULARGE_INTEGER due;
+        FILETIME ft;
+        void *tp = p_CreateThreadpoolTimer(tp_timer_trampoline, t, NULL);
+
+        if (!tp)
+            return GetLastError();
+        due.QuadPart = (ULONGLONG)(-(LONGLONG)ms * 10000);
+        ft.dwLowDateTime = due.LowPart;
+        ft.dwHighDateTime = due.HighPart;
+        t->tp = tp;
+        p_SetThreadpoolTimer(tp, &ft, ms, 0);
+        return ERROR_SUCCESS;
+    }
+    {
+        HANDLE tq;
+
+        if (!CreateTimerQueueTimer(&tq, NULL, tq_timer_trampoline, t, ms, ms, WT_EXECUTEDEFAULT))
+            return GetLastError();
+        t->tq = tq;
+        return ERROR_SUCCESS;
+    }
+}
+
+void wh_timer_stop(struct wh_timer *t)
+{
+    void *tp = InterlockedExchangePointer((void *volatile *)&t->tp, NULL);
+    HANDLE tq = InterlockedExchangePointer((void *volatile *)&t->tq, NULL);
+
+    if (tp) {
+        p_SetThreadpoolTimer(tp, NULL, 0, 0);
+        p_WaitForThreadpoolTimerCallbacks(tp, TRUE);
+        p_CloseThreadpoolTimer(tp);
+    }
+    /* INVALID_HANDLE_VALUE: wait for a callback in progress to finish. */
+    if (tq)
+        DeleteTimerQueueTimer(NULL, tq, INVALID_HANDLE_VALUE);
 }

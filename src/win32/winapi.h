@@ -8,6 +8,7 @@
  *   wh_once          InitOnceExecuteOnce / interlocked state word
  *   wh_tick_ms       GetTickCount64      / GetTickCount extended to 64 bits
  *   wh_pool_submit   TrySubmitThreadpoolCallback / QueueUserWorkItem
+ *   wh_timer         CreateThreadpoolTimer / CreateTimerQueueTimer
  * The choice is made once per process (wh_winapi_init, also run lazily by
  * every function here, so code linked without DllMain, like the unit tests,
  * works too) and never changes afterwards. None of these functions allocate.
@@ -79,12 +80,33 @@ struct wh_work {
  * error the pool reported; on failure |run| will not be called. */
 DWORD wh_pool_submit(struct wh_work *w);
 
+/* --- Periodic timers ----------------------------------------------------- */
+
+/* A periodic callback on the process pool. Under Wine a thread-pool timer
+ * costs ~2 us to create and close, a timer-queue timer ~200 us (measured),
+ * which mattered once every websocket got one. Never copy a running one. */
+struct wh_timer {
+    void *volatile tp;   /* PTP_TIMER, or NULL */
+    HANDLE volatile tq;  /* timer-queue timer, or NULL */
+    void (*fn)(void *ctx);
+    void *ctx;
+};
+
+/* Runs fn(ctx) every |ms| ms, the first time |ms| from now. |t| must be
+ * zeroed or stopped. ERROR_SUCCESS or the error of the API underneath. */
+DWORD wh_timer_start(struct wh_timer *t, DWORD ms, void (*fn)(void *ctx), void *ctx);
+
+/* Stops |t| and waits until no callback of it is running. Idempotent; never
+ * call it from the timer's own callback. */
+void wh_timer_stop(struct wh_timer *t);
+
 /* Which implementation was picked (tests and traces): nonzero = the
  * Vista+ API is in use. */
 int wh_winapi_has_srw(void);
 int wh_winapi_has_tick64(void);
 int wh_winapi_has_threadpool(void);
 int wh_winapi_has_initonce(void);
+int wh_winapi_has_tp_timer(void);
 
 /* Tests only: nonzero makes every later choice the XP/2003 fallback, as on
  * ReactOS, so Wine can exercise those paths. Locks and once-words made

@@ -37,6 +37,7 @@ static void test_modern_apis_found(void **state)
     assert_true(wh_winapi_has_tick64());
     assert_true(wh_winapi_has_threadpool());
     assert_true(wh_winapi_has_initonce());
+    assert_true(wh_winapi_has_tp_timer());
 }
 
 static void test_legacy_uses_none(void **state)
@@ -46,6 +47,7 @@ static void test_legacy_uses_none(void **state)
     assert_false(wh_winapi_has_tick64());
     assert_false(wh_winapi_has_threadpool());
     assert_false(wh_winapi_has_initonce());
+    assert_false(wh_winapi_has_tp_timer());
 }
 
 /* --- lock: threads increment a plain counter under it --------------------- */
@@ -219,6 +221,35 @@ static void test_pool_runs_work(void **state)
     }
 }
 
+static void count_tick(void *ctx)
+{
+    InterlockedIncrement((volatile LONG *)ctx);
+}
+
+/* A 20 ms timer ticks several times in 200 ms, never after wh_timer_stop
+ * has returned, stops twice harmlessly and can be started again. */
+static void test_timer_ticks_and_stops(void **state)
+{
+    struct wh_timer t;
+    volatile LONG n = 0;
+    LONG seen;
+
+    (void)state;
+    memset(&t, 0, sizeof(t));
+    assert_int_equal(wh_timer_start(&t, 20, count_tick, (void *)&n), ERROR_SUCCESS);
+    Sleep(200);
+    wh_timer_stop(&t);
+    seen = n;
+    assert_true(seen >= 3);
+    Sleep(100);
+    assert_int_equal(n, seen);
+    wh_timer_stop(&t);
+    assert_int_equal(wh_timer_start(&t, 20, count_tick, (void *)&n), ERROR_SUCCESS);
+    Sleep(100);
+    wh_timer_stop(&t);
+    assert_true(n > seen);
+}
+
 #define BOTH(fn) cmocka_unit_test_setup(fn, setup_modern), cmocka_unit_test_setup(fn, setup_legacy)
 
 int main(void)
@@ -232,6 +263,7 @@ int main(void)
         BOTH(test_tick_monotonic),
         cmocka_unit_test(test_tick_extend_wraps),
         BOTH(test_pool_runs_work),
+        BOTH(test_timer_ticks_and_stops),
     };
     return cmocka_run_group_tests_name("winapi", tests, NULL, NULL);
 }
