@@ -120,6 +120,26 @@ int bench_warmup_done(const struct bench_opts *o, DWORD i, double start_us)
     return i >= want || bench_now_us() - start_us > o->seconds * 1e5;
 }
 
+int bench_timed(const struct bench_opts *o, struct bench_result *r, int warmup,
+                int (*step)(void *arg), void *arg)
+{
+    double start = bench_now_us(), t0;
+
+    for (DWORD i = 0; warmup && !bench_warmup_done(o, i, start); i++)
+        if (step(arg))
+            return 1;
+    start = bench_mark(r);
+    while (r->count < o->count && !bench_time_up(o, start)) {
+        t0 = bench_now_us();
+        if (step(arg))
+            break;
+        r->lat_us[r->nlat++] = bench_now_us() - t0;
+        r->count++;
+    }
+    bench_stop(r, start);
+    return !r->ok;
+}
+
 void bench_pattern(BYTE *buf, DWORD len, DWORD offset)
 {
     for (DWORD i = 0; i < len; i++)

@@ -64,6 +64,13 @@ int bench_time_up(const struct bench_opts *o, double start_us);
  * of them, clamped to 1..50, or a tenth of --seconds, whichever ends first. */
 int bench_warmup_done(const struct bench_opts *o, DWORD i, double start_us);
 
+/* The timed loop of rtt and handshake: |step| |warmup| times as bench_warmup_done
+ * allows (untimed), then until o->count iterations or o->seconds, recording
+ * each one's latency in r. A step returns 0, or 1 after bench_fail. Returns 1
+ * if a step failed. */
+int bench_timed(const struct bench_opts *o, struct bench_result *r, int warmup,
+                int (*step)(void *arg), void *arg);
+
 /* Fills |buf| with the server's pattern: byte i of a message = (i*7+3)&0xff. */
 void bench_pattern(BYTE *buf, DWORD len, DWORD offset);
 

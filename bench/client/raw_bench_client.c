@@ -32,6 +32,7 @@ struct ctx {
     const struct bench_opts *o;
     struct bench_result *r;
     struct sockaddr_in addr;
+    SOCKET s;           /* the rtt scenario's socket */
     BYTE *rbuf;         /* RAW_BUF bytes */
     BYTE *sbuf;         /* o->size bytes of pattern */
 };
@@ -108,8 +109,10 @@ static int send_all(struct ctx *c, SOCKET s, const void *p, DWORD len)
 /* One round trip of o->size bytes. The server echoes as bytes arrive, so a
  * large block is sent while what has come back is drained: otherwise both
  * sides could block on full socket buffers. */
-static int round_trip(struct ctx *c, SOCKET s)
+static int round_trip(void *arg)
 {
+    struct ctx *c = arg;
+    SOCKET s = c->s;
     DWORD size = c->o->size, sent = 0, got = 0;
     int n, m;
 
@@ -144,28 +147,13 @@ static SOCKET open_mode(struct ctx *c, const char *line)
 
 static int run_rtt(struct ctx *c)
 {
-    const struct bench_opts *o = c->o;
-    DWORD i;
-    SOCKET s = open_mode(c, "RAW ECHO\n");
-    double start, t0;
+    int failed;
 
-    if (s == INVALID_SOCKET)
+    if ((c->s = open_mode(c, "RAW ECHO\n")) == INVALID_SOCKET)
         return 1;
-    start = bench_now_us();
-    for (i = 0; !bench_warmup_done(o, i, start); i++)
-        if (round_trip(c, s))
-            return closesocket(s), 1;
-    start = bench_mark(c->r);
-    while (c->r->count < o->count && !bench_time_up(o, start)) {
-        t0 = bench_now_us();
-        if (round_trip(c, s))
-            break;
-        c->r->lat_us[c->r->nlat++] = bench_now_us() - t0;
-        c->r->count++;
-    }
-    bench_stop(c->r, start);
-    closesocket(s);
-    return !c->r->ok;
+    failed = bench_timed(c->o, c->r, 1, round_trip, c);
+    closesocket(c->s);
+    return failed;
 }
 
 static int run_download(struct ctx *c)
@@ -238,22 +226,21 @@ static int run_upload(struct ctx *c)
     return !c->r->ok;
 }
 
+/* TCP connect and close: a floor for a handshake, not a like-for-like one. */
+static int connect_close(void *arg)
+{
+    struct ctx *c = arg;
+    SOCKET s = dial(c);
+
+    if (s == INVALID_SOCKET)
+        return 1;
+    closesocket(s);
+    return 0;
+}
+
 static int run_handshake(struct ctx *c)
 {
-    const struct bench_opts *o = c->o;
-    double start = bench_mark(c->r), t0;
-    SOCKET s;
-
-    while (c->r->count < o->count && !bench_time_up(o, start)) {
-        t0 = bench_now_us();
-        if ((s = dial(c)) == INVALID_SOCKET)
-            break;
-        closesocket(s);
-        c->r->lat_us[c->r->nlat++] = bench_now_us() - t0;
-        c->r->count++;
-    }
-    bench_stop(c->r, start);
-    return !c->r->ok;
+    return bench_timed(c->o, c->r, 0, connect_close, c);
 }
 
 static int setup(struct ctx *c)

@@ -29,6 +29,7 @@ struct ctx {
     const struct bench_opts *o;
     struct bench_result *r;
     HINTERNET session, connect;
+    HINTERNET ws;       /* the rtt scenario's websocket */
     BYTE *rbuf;         /* BENCH_BUF bytes: every receive goes through it */
     BYTE *sbuf;         /* o->size bytes of pattern, for sending */
 };
@@ -91,8 +92,10 @@ static DWORD recv_message(struct ctx *c, HINTERNET ws, DWORD *total,
 }
 
 /* One round trip; returns 0 or 1 (failed, recorded). */
-static int round_trip(struct ctx *c, HINTERNET ws)
+static int round_trip(void *arg)
 {
+    struct ctx *c = arg;
+    HINTERNET ws = c->ws;
     WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
     DWORD err, total;
 
@@ -109,29 +112,11 @@ static int round_trip(struct ctx *c, HINTERNET ws)
 
 static int run_rtt(struct ctx *c)
 {
-    const struct bench_opts *o = c->o;
-    DWORD i;
-    HINTERNET ws = open_ws(c, "/echo");
-    double start, t0;
-
-    if (!ws)
+    if (!(c->ws = open_ws(c, "/echo")))
         return 1;
-    start = bench_now_us();
-    for (i = 0; !bench_warmup_done(o, i, start); i++)
-        if (round_trip(c, ws))
-            return WinHttpCloseHandle(ws), 1;
-    start = bench_mark(c->r);
-    while (c->r->count < o->count && !bench_time_up(o, start)) {
-        t0 = bench_now_us();
-        if (round_trip(c, ws))
-            break;
-        c->r->lat_us[c->r->nlat++] = bench_now_us() - t0;
-        c->r->count++;
-    }
-    bench_stop(c->r, start);
-    if (!c->r->ok)
-        return WinHttpCloseHandle(ws), 1;
-    return close_ws(c, ws);
+    if (bench_timed(c->o, c->r, 1, round_trip, c))
+        return WinHttpCloseHandle(c->ws), 1;
+    return close_ws(c, c->ws);
 }
 
 /* Checks the first and last byte of a received chunk against the pattern. */
@@ -239,21 +224,18 @@ static int run_upload(struct ctx *c)
     return close_ws(c, ws);
 }
 
+/* One handshake: open, upgrade, close handshake, close handles. */
+static int handshake(void *arg)
+{
+    struct ctx *c = arg;
+    HINTERNET ws = open_ws(c, "/echo");
+
+    return !ws || close_ws(c, ws);
+}
+
 static int run_handshake(struct ctx *c)
 {
-    const struct bench_opts *o = c->o;
-    double start = bench_mark(c->r), t0;
-    HINTERNET ws;
-
-    while (c->r->count < o->count && !bench_time_up(o, start)) {
-        t0 = bench_now_us();
-        if (!(ws = open_ws(c, "/echo")) || close_ws(c, ws))
-            break;
-        c->r->lat_us[c->r->nlat++] = bench_now_us() - t0;
-        c->r->count++;
-    }
-    bench_stop(c->r, start);
-    return !c->r->ok;
+    return bench_timed(c->o, c->r, 0, handshake, c);
 }
 
 static int setup(struct ctx *c)
