@@ -140,6 +140,21 @@ int bench_timed(const struct bench_opts *o, struct bench_result *r, int warmup,
     return !r->ok;
 }
 
+int bench_buffers(const struct bench_opts *o, struct bench_result *r, DWORD rcap, BYTE **rbuf,
+                  BYTE **sbuf)
+{
+    int sends = o->scenario != SC_DOWNLOAD;
+
+    *rbuf = malloc(rcap);
+    *sbuf = malloc(o->size && sends ? o->size : 1);
+    r->lat_us = malloc(sizeof(double) * o->count);
+    if (!*rbuf || !*sbuf || !r->lat_us)
+        return bench_fail(r, "malloc", ERROR_NOT_ENOUGH_MEMORY);
+    if (sends)
+        bench_pattern(*sbuf, o->size, 0);
+    return 0;
+}
+
 void bench_pattern(BYTE *buf, DWORD len, DWORD offset)
 {
     for (DWORD i = 0; i < len; i++)

@@ -71,6 +71,13 @@ int bench_warmup_done(const struct bench_opts *o, DWORD i, double start_us);
 int bench_timed(const struct bench_opts *o, struct bench_result *r, int warmup,
                 int (*step)(void *arg), void *arg);
 
+/* Allocates a client's buffers: |rcap| bytes to receive into, the message
+ * to send (o->size bytes of pattern; 1 byte for a download, whose peak
+ * working set must show what the DLL keeps, not a buffer of ours) and one
+ * latency slot per iteration in r. Returns 0, or 1 after bench_fail. */
+int bench_buffers(const struct bench_opts *o, struct bench_result *r, DWORD rcap, BYTE **rbuf,
+                  BYTE **sbuf);
+
 /* Fills |buf| with the server's pattern: byte i of a message = (i*7+3)&0xff. */
 void bench_pattern(BYTE *buf, DWORD len, DWORD offset);
 

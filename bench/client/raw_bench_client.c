@@ -248,15 +248,8 @@ static int setup(struct ctx *c)
     WSADATA wsa;
     int err;
 
-    /* Only senders hold a message: a download's peak working set must show
-     * what the DLL keeps, not a buffer of the benchmark's own. */
-    c->rbuf = malloc(RAW_BUF);
-    c->sbuf = malloc(c->o->size && c->o->scenario != SC_DOWNLOAD ? c->o->size : 1);
-    c->r->lat_us = malloc(sizeof(double) * c->o->count);
-    if (!c->rbuf || !c->sbuf || !c->r->lat_us)
-        return bench_fail(c->r, "malloc", ERROR_NOT_ENOUGH_MEMORY);
-    if (c->o->scenario != SC_DOWNLOAD)
-        bench_pattern(c->sbuf, c->o->size, 0);
+    if (bench_buffers(c->o, c->r, RAW_BUF, &c->rbuf, &c->sbuf))
+        return 1;
     if ((err = WSAStartup(MAKEWORD(2, 2), &wsa)))
         return bench_fail(c->r, "WSAStartup", (DWORD)err);
     c->addr.sin_family = AF_INET;

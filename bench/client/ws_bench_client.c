@@ -242,15 +242,8 @@ static int setup(struct ctx *c)
 {
     wchar_t host[256];
 
-    /* Only senders hold a message: a download's peak working set must show
-     * what the DLL keeps, not a buffer of the benchmark's own. */
-    c->rbuf = malloc(BENCH_BUF);
-    c->sbuf = malloc(c->o->size && c->o->scenario != SC_DOWNLOAD ? c->o->size : 1);
-    c->r->lat_us = malloc(sizeof(double) * c->o->count);
-    if (!c->rbuf || !c->sbuf || !c->r->lat_us)
-        return bench_fail(c->r, "malloc", ERROR_NOT_ENOUGH_MEMORY);
-    if (c->o->scenario != SC_DOWNLOAD)
-        bench_pattern(c->sbuf, c->o->size, 0);
+    if (bench_buffers(c->o, c->r, BENCH_BUF, &c->rbuf, &c->sbuf))
+        return 1;
     c->session = WinHttpOpen(L"ws_bench_client/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY,
                              WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
     if (!c->session)
