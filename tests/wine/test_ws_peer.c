@@ -671,38 +671,24 @@ static DWORD WINAPI receive_response_main(void *arg)
 }
 
 /* One request to raw /no-answer with a 1000 ms receive timeout set by
- * WinHttpSetTimeouts on the session. Returns 1 if ReceiveResponse failed
+ * WinHttpSetTimeouts on the request. Returns 1 if ReceiveResponse failed
  * with 12002 after 0.8-5 s (then the connection must be dropped with
  * nothing else sent on it), else 0 with the outcome in |why|. A call still
  * blocked after 8 s is left behind with its handles. */
 static int no_answer_case(int upgrade, char *why, size_t cap)
 {
     struct pending_response *p = wh_xmalloc(sizeof(*p));
-    HINTERNET ses, con, req;
-    char id[64], hdr[96], *json;
+    char id[64], *json;
     DWORD t0, ms, wait;
-    wchar_t *whdr;
+    struct wh_ws w;
     HANDLE th;
 
     wh_make_id(id, sizeof(id), "noans");
-    ses = WinHttpOpen(WH_UA, WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
-                      WINHTTP_NO_PROXY_BYPASS, 0);
-    assert_non_null(ses);
-    assert_true(WinHttpSetTimeouts(ses, 5000, 5000, 5000, 1000));
-    con = wh_connect(ses, raw_port);
-    req = WinHttpOpenRequest(con, NULL, L"/no-answer", NULL, WINHTTP_NO_REFERER,
-                             WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
-    assert_non_null(req);
-    if (upgrade)
-        assert_true(WinHttpSetOption(req, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0));
-    snprintf(hdr, sizeof(hdr), "X-Test-Id: %s", id);
-    whdr = wh_wide(hdr);
-    assert_true(WinHttpAddRequestHeaders(req, whdr, (DWORD)-1L, WINHTTP_ADDREQ_FLAG_ADD));
-    free(whdr);
-    assert_true(WinHttpSendRequest(req, WINHTTP_NO_ADDITIONAL_HEADERS, 0, WINHTTP_NO_REQUEST_DATA,
-                                   0, 0, 0));
+    wh_open_request(&w, raw_port, "/no-answer", id, upgrade);
+    assert_true(WinHttpSetTimeouts(w.req, 5000, 5000, 5000, 1000));
+    wh_send_request(&w, "/no-answer");
     memset(p, 0, sizeof(*p));
-    p->req = req;
+    p->req = w.req;
     t0 = GetTickCount();
     th = CreateThread(NULL, 0, receive_response_main, p, 0, NULL);
     assert_non_null(th);
@@ -717,9 +703,7 @@ static int no_answer_case(int upgrade, char *why, size_t cap)
     if (p->ok || p->err != ERROR_WINHTTP_TIMEOUT || ms < 800 || ms >= 5000)
         snprintf(why, cap, "ReceiveResponse -> %d, error %lu after %lu ms", p->ok, p->err, ms);
     free(p);
-    WinHttpCloseHandle(req);
-    WinHttpCloseHandle(con);
-    WinHttpCloseHandle(ses);
+    wh_ws_close_all(&w);
     if (why[0])
         return 0;
     json = wh_fetch_log(raw_port, id, 3000);

@@ -307,7 +307,7 @@ int wh_frame_payload_is(const struct wh_logframe *f, const char *hex)
 
 /* ---- WebSocket --------------------------------------------------------- */
 
-BOOL wh_ws_request(struct wh_ws *w, int port, const char *path, const char *id)
+void wh_open_request(struct wh_ws *w, int port, const char *path, const char *id, BOOL upgrade)
 {
     wchar_t *wpath = wh_wide(path);
     char hdr[160];
@@ -320,16 +320,27 @@ BOOL wh_ws_request(struct wh_ws *w, int port, const char *path, const char *id)
                                 WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     free(wpath);
     assert_non_null(w->req);
-    assert_true(WinHttpSetOption(w->req, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0));
+    if (upgrade)
+        assert_true(WinHttpSetOption(w->req, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0));
     if (id) {
         snprintf(hdr, sizeof(hdr), "X-Test-Id: %s", id);
         whdr = wh_wide(hdr);
         assert_true(WinHttpAddRequestHeaders(w->req, whdr, (DWORD)-1L, WINHTTP_ADDREQ_FLAG_ADD));
         free(whdr);
     }
+}
+
+void wh_send_request(struct wh_ws *w, const char *path)
+{
     if (!WinHttpSendRequest(w->req, WINHTTP_NO_ADDITIONAL_HEADERS, 0, WINHTTP_NO_REQUEST_DATA, 0, 0,
                             0))
         fail_msg("WinHttpSendRequest(%s) failed: %lu", path, GetLastError());
+}
+
+BOOL wh_ws_request(struct wh_ws *w, int port, const char *path, const char *id)
+{
+    wh_open_request(w, port, path, id, TRUE);
+    wh_send_request(w, path);
     return WinHttpReceiveResponse(w->req, NULL);
 }
 

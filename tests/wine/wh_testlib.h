@@ -101,6 +101,15 @@ struct wh_ws {
     HINTERNET ses, con, req, ws;
 };
 
+/* Opens a session, a connection to |port| and a GET request for |path|
+ * (ASCII) into |w|, marked for a WebSocket upgrade if |upgrade| and tagged
+ * "X-Test-Id: <id>" if |id| is non-NULL; asserts every step. */
+void wh_open_request(struct wh_ws *w, int port, const char *path, const char *id, BOOL upgrade);
+
+/* WinHttpSendRequest without headers or body on w->req; fails the test if
+ * it fails (|path| names the request in the message). */
+void wh_send_request(struct wh_ws *w, const char *path);
+
 /* Upgrade request to |path| (ASCII) on |port|, tagged "X-Test-Id: <id>" if
  * |id| is non-NULL; sends and receives the response. Returns the
  * ReceiveResponse result; w->ws stays NULL. */
